@@ -1,0 +1,1 @@
+"""Cross-cutting concerns: tenancy, permissions, audit, security headers and the page cache."""

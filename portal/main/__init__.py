@@ -1,0 +1,7 @@
+"""The region's front page, the site finder, preferences, health and error pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from portal.main import views  # noqa: E402, F401

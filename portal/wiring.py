@@ -1,0 +1,91 @@
+"""Binding extensions, blueprints, hooks and commands to an application (called by create_app)."""
+
+from flask import Flask, g, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from portal.config import PACKAGE_DIR
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def init_extensions(app: Flask) -> None:
+    """Initialise every extension against this app."""
+    app.config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES", str(PACKAGE_DIR / "translations")
+    )
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None  # the login page explains itself
+    login_manager.session_protection = None  # sessions are server-side tokens, see accounts
+    from portal.accounts.models import load_user_from_token
+
+    login_manager.user_loader(load_user_from_token)
+
+
+def select_locale() -> str:
+    """Simplified Chinese unless the visitor chose another catalogue."""
+    chosen = request.cookies.get("lang")
+    from flask import current_app
+
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL, enforced foreign keys and a busy timeout on every SQLite connection."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per feature package."""
+    from portal.accounts import bp as accounts_bp
+    from portal.main import bp as main_bp
+    from portal.manage import bp as manage_bp
+    from portal.sites import bp as sites_bp
+
+    for bp in (main_bp, sites_bp, accounts_bp, manage_bp):
+        app.register_blueprint(bp)
+
+    from portal.cli import register_commands
+
+    register_commands(app)
+
+
+def register_hooks(app: Flask) -> None:
+    """Security headers, error pages, template helpers and the page cache."""
+    from portal.core import cache, security
+    from portal.main.views import register_error_handlers
+
+    security.init_app(app)
+    cache.init_app(app)
+    register_error_handlers(app)
+
+    @app.context_processor
+    def inject_preferences():
+        return {
+            "large_text": request.cookies.get("ts") == "large",
+            "current_lang": select_locale(),
+        }
+
+    from portal.sites.models import path_label
+
+    app.add_template_filter(path_label)
+
+    @app.teardown_request
+    def _forget_request_state(exc):
+        g.pop("permission_cache", None)
