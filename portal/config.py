@@ -37,6 +37,7 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # True behind HTTPS (PORTAL_SESSION_COOKIE_SECURE=1)
     SESSION_COOKIE_NAME = "portal_session"
+    PASSWORD_HASH_PARAMS: dict = {}  # argon2-cffi PasswordHasher arguments; defaults are RFC 9106
     LOGIN_SESSION_HOURS = 12  # absolute lifetime of a login session
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     RATELIMIT_STORAGE_URI = "memory://"

@@ -29,8 +29,9 @@ def init_extensions(app: Flask) -> None:
 
 def select_locale() -> str:
     """Simplified Chinese unless the visitor chose another catalogue."""
-    chosen = request.cookies.get("lang")
-    from flask import current_app
+    from flask import current_app, has_request_context
+
+    chosen = request.cookies.get("lang") if has_request_context() else None
 
     if chosen in current_app.config["LANGUAGES"]:
         return chosen

@@ -27,9 +27,25 @@ from portal.extensions import db
 from portal.sites.models import Site
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-_hasher = PasswordHasher()
-# Verified against when the mobile number is unknown, so both paths cost the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+_HASHERS: dict[tuple, PasswordHasher] = {}
+_DUMMIES: dict[PasswordHasher, str] = {}
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id with the deployment's cost parameters (tests use cheaper ones)."""
+    params = current_app.config["PASSWORD_HASH_PARAMS"] if has_app_context() else {}
+    key = tuple(sorted(params.items()))
+    if key not in _HASHERS:
+        _HASHERS[key] = PasswordHasher(**params)
+    return _HASHERS[key]
+
+
+def _dummy_hash() -> str:
+    """A hash to verify against when the mobile number is unknown, so both paths cost the same."""
+    hasher = _hasher()
+    if hasher not in _DUMMIES:
+        _DUMMIES[hasher] = hasher.hash("not-a-real-password")
+    return _DUMMIES[hasher]
 COMMON_PASSWORDS = {"12345678", "123456789", "1234567890", "password", "88888888", "11111111",
                     "00000000", "abc12345", "qwertyui", "password1", "a1234567", "woaini1314"}
 
@@ -62,7 +78,7 @@ def register_user(mobile: str, password: str, display_name: str) -> User:
         raise OperationError(_("请填写称呼(不超过40字)"), "display_name")
     if db.session.scalar(db.select(User.id).where(User.mobile == mobile)):
         raise OperationError(_("该手机号已注册，请直接登录"), "mobile")
-    user = User(mobile=mobile, password_hash=_hasher.hash(password), display_name=display_name)
+    user = User(mobile=mobile, password_hash=_hasher().hash(password), display_name=display_name)
     db.session.add(user)
     db.session.flush()
     audit.record(user, "accounts.register", target=user)
@@ -73,15 +89,15 @@ def authenticate(mobile: str, password: str) -> User | None:
     """The user with this mobile and password, or None; timing does not reveal which was wrong."""
     user = db.session.scalar(db.select(User).where(User.mobile == (mobile or "").strip()))
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
+        _hasher().verify(user.password_hash if user else _dummy_hash(), password or "")
     except (VerificationError, InvalidHashError):
         if user is not None:
             audit.record(None, "accounts.login_failed", target=user)
         return None
     if user is None or user.disabled:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher().hash(password)
     return user
 
 
@@ -128,11 +144,11 @@ def revoke_all_sessions(user: User) -> None:
 def change_password(user: User, old: str, new: str) -> None:
     """Change a password after checking the old one; other logins end."""
     try:
-        _hasher.verify(user.password_hash, old or "")
+        _hasher().verify(user.password_hash, old or "")
     except (VerificationError, InvalidHashError):
         raise OperationError(_("原密码不正确"), "old_password") from None
     check_password(new)
-    user.password_hash = _hasher.hash(new)
+    user.password_hash = _hasher().hash(new)
     token = user.session_token
     revoke_all_sessions(user)
     db.session.flush()
