@@ -15,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(TEMPLATES_DIR),
         static_folder=str(STATIC_DIR),
+        static_url_path="/static",
     )
     app.config.from_object("portal.config.Defaults")
     if test_config is None:
