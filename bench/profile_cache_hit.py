@@ -1,43 +1,77 @@
-"""Profile cache hits of the village page in-process (no network): where does a hit spend time?
+"""Profile cache hits of the village page in-process, without a server or a network.
 
-    PORTAL_DATABASE_URL=sqlite:////tmp/.../portal.sqlite3 .venv/bin/python bench/profile_cache_hit.py [N]
+    PORTAL_DATABASE_URL=sqlite:////tmp/x/portal.sqlite3 .venv/bin/python bench/profile_cache_hit.py
 
-The database must already hold the demo (flask --app portal db upgrade && demo load).
+PORTAL_DATABASE_URL must name a database that already holds the demo (`flask --app portal
+db upgrade` and `demo load`); an optional argument sets the number of requests (3000).
+The WSGI callable is called directly with a prepared environ, so the figures are the
+application's own cost per request; bench/hello_app.py is timed the same way for scale.
 """
 
 import cProfile
+import io
 import pstats
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from werkzeug.test import EnvironBuilder
 
-from portal import create_app  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from hello_app import app as hello
+
+from portal import create_app
 
 PATH = "/s/510117004200/"
 
 
-def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
-    app = create_app()
-    client = app.test_client()
-    first = client.get(PATH)
-    assert first.status_code == 200, first.status_code
+def call(app, environ: dict) -> int:
+    status = []
+
+    def start_response(s, headers, exc_info=None):
+        status.append(s)
+
+    body = app(dict(environ), start_response)
+    b"".join(body)
+    if hasattr(body, "close"):
+        body.close()
+    return int(status[0][:3])
+
+
+def per_request(app, environ: dict, n: int) -> float:
     for _ in range(200):
-        client.get(PATH)
+        call(app, environ)
     started = time.perf_counter()
     for _ in range(n):
-        client.get(PATH)
-    took = time.perf_counter() - started
-    print(f"{n} cache hits in-process: {n / took:.0f}/s ({took / n * 1e6:.0f} µs each)")
+        call(app, environ)
+    return (time.perf_counter() - started) / n * 1e6
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
+    portal = create_app()
+    page = EnvironBuilder(path=PATH, base_url="http://127.0.0.1:8000/").get_environ()
+    root = EnvironBuilder(path="/", base_url="http://127.0.0.1:8000/").get_environ()
+    assert call(portal, page) == 200
+    etag = portal.extensions["page_cache"].entries
+    etag = next(iter(etag.values())).etag
+    conditional = EnvironBuilder(
+        path=PATH, base_url="http://127.0.0.1:8000/", headers={"If-None-Match": f'"{etag}"'}
+    ).get_environ()
+    assert call(portal, conditional) == 304
+    print(f"bare Flask /        : {per_request(hello, root, n):7.1f} µs per request")
+    print(f"village page (hit)  : {per_request(portal, page, n):7.1f} µs per request")
+    print(f"village page (304)  : {per_request(portal, conditional, n):7.1f} µs per request")
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(n):
-        client.get(PATH)
+        call(portal, page)
     profiler.disable()
-    stats = pstats.Stats(profiler).sort_stats("cumulative")
-    stats.print_stats(45)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+    print(out.getvalue())
 
 
 if __name__ == "__main__":

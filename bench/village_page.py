@@ -151,7 +151,8 @@ def parse_wrk(output: str) -> dict:
     latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", output, re.M))
     total = re.search(r"(\d+) requests in ([\d.]+\w+), ([\d.]+)(\w+) read", output)
     requests_ = int(total.group(1))
-    size = float(total.group(3)) * {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}[total.group(4)]
+    units = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
+    size = float(total.group(3)) * units[total.group(4)]
     non_ok = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     sock = re.search(r"Socket errors: (.*)", output)
     return {
@@ -221,7 +222,7 @@ def main() -> None:
             "village": (portal.url(VILLAGE), ()),
             "village_304": (portal.url(VILLAGE), (f"If-None-Match: {etag}",)),
         }
-        for name, (url, headers) in targets.items():
+        for url, headers in targets.values():
             wrk(url, args.threads, args.connections, args.warmup, headers)
         log(f"warmed up ({args.warmup} of wrk per target)")
 
@@ -233,10 +234,11 @@ def main() -> None:
                 r = wrk(url, args.threads, args.connections, args.duration, headers)
                 r["round"] = round_no
                 runs[name].append(r)
-                log(f"  round {round_no} {name:<12} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.2f} ms"
-                    f"  p99 {r['p99_ms']:6.2f} ms  {r['bytes_per_response']:6.0f} B/resp"
+                log(f"  round {round_no} {name:<12} {r['rps']:8.0f} req/s"
+                    f"  p50 {r['p50_ms']:6.2f} ms  p99 {r['p99_ms']:6.2f} ms"
+                    f"  {r['bytes_per_response']:6.0f} B/resp"
                     f"  errors: {r['non_2xx_3xx']} non-2xx/3xx {r['socket_errors']}")
-        report(info, args, runs, servers)
+        report(info, args, runs)
         if args.json:
             with open(args.json, "w") as f:
                 json.dump({"machine": info, "runs": runs,
@@ -250,7 +252,7 @@ def main() -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def report(info: dict, args, runs: dict, servers) -> None:
+def report(info: dict, args, runs: dict) -> None:
     hello_rps = median([r["rps"] for r in runs["hello"]])
     labels = {
         "hello": "bare Flask `/` (bench/hello_app.py)",
@@ -259,20 +261,28 @@ def report(info: dict, args, runs: dict, servers) -> None:
     }
     rounds = args.rounds
     log("")
+    end_load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     log(f"wrk -t{args.threads} -c{args.connections} -d{args.duration} --latency, {rounds} rounds "
-        f"alternated; medians over rounds; {info['nproc']} x {info['cpu']}; load {info['loadavg']}")
+        f"alternated; medians over rounds; {info['nproc']} x {info['cpu']}; load average "
+        f"{info['loadavg']} at the start, {end_load} at the end")
     log("")
-    log("| target | req/s per round | req/s median | ratio to bare app | p50 ms | p99 ms |")
+    log("| target | req/s per round | req/s median | ratio to bare app (per round) "
+        "| p50 ms | p99 ms (worst round) |")
     log("|---|---|---:|---:|---:|---:|")
     summary = {}
     for name, results in runs.items():
         rps = median([r["rps"] for r in results])
         p50 = median([r["p50_ms"] for r in results])
         p99 = median([r["p99_ms"] for r in results])
+        worst = max(r["p99_ms"] for r in results)
         ratio = rps / hello_rps
         summary[name] = (rps, ratio, p50, p99)
         per_round = " / ".join(f"{r['rps']:.0f}" for r in results)
-        log(f"| {labels[name]} | {per_round} | {rps:.0f} | {ratio:.0%} | {p50:.2f} | {p99:.2f} |")
+        paired = " / ".join(
+            f"{r['rps'] / h['rps']:.0%}" for r, h in zip(results, runs["hello"], strict=True)
+        )
+        log(f"| {labels[name]} | {per_round} | {rps:.0f} | {ratio:.0%} ({paired}) "
+            f"| {p50:.2f} | {p99:.2f} ({worst:.2f}) |")
     log("")
     rps, ratio, _p50, p99 = summary["village"]
     worst_p99 = max(r["p99_ms"] for r in runs["village"])
@@ -280,7 +290,8 @@ def report(info: dict, args, runs: dict, servers) -> None:
     ok_p99 = p99 <= TARGET_P99_MS
     log(f"village page / bare app = {ratio:.0%} (target >= {TARGET_RATIO:.0%}: "
         f"{'met' if ok_ratio else 'NOT met'}); p99 median {p99:.2f} ms, worst round "
-        f"{worst_p99:.2f} ms (target <= {TARGET_P99_MS:.0f} ms: {'met' if ok_p99 else 'NOT met'})")
+        f"{worst_p99:.2f} ms (target <= {TARGET_P99_MS:.0f} ms: {'met' if ok_p99 else 'NOT met'}; "
+        f"the bare app's p99 median in the same rounds: {summary['hello'][3]:.2f} ms)")
     errors = sum(r["non_2xx_3xx"] for rs in runs.values() for r in rs)
     if errors:
         log(f"WARNING: {errors} responses were neither 2xx nor 3xx")

@@ -83,5 +83,7 @@ def load_demo():
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app."""
-    for group in (sites_cli, users_cli, demo_cli):
+    from portal.standards.cli import standard_cli
+
+    for group in (sites_cli, users_cli, demo_cli, standard_cli):
         app.cli.add_command(group)

@@ -39,7 +39,9 @@ class Defaults:
     SESSION_COOKIE_NAME = "portal_session"
     PASSWORD_HASH_PARAMS: dict = {}  # argon2-cffi PasswordHasher arguments; defaults are RFC 9106
     LOGIN_SESSION_HOURS = 12  # absolute lifetime of a login session
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # a whole request, several attachments included
+    ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024  # one attachment
+    UPLOAD_FOLDER = None  # default: instance/uploads
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"

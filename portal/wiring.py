@@ -55,11 +55,14 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature package."""
     from portal.accounts import bp as accounts_bp
+    from portal.compliance import bp as compliance_bp
+    from portal.content import bp as content_bp
     from portal.main import bp as main_bp
     from portal.manage import bp as manage_bp
     from portal.sites import bp as sites_bp
+    from portal.standards import models as _standards  # noqa: F401  (tables only, no pages yet)
 
-    for bp in (main_bp, sites_bp, accounts_bp, manage_bp):
+    for bp in (main_bp, sites_bp, content_bp, compliance_bp, accounts_bp, manage_bp):
         app.register_blueprint(bp)
 
     from portal.cli import register_commands
@@ -83,10 +86,30 @@ def register_hooks(app: Flask) -> None:
             "current_lang": select_locale(),
         }
 
+    from portal.content.periods import period_label
+    from portal.core.markup import render_markdown
+    from portal.core.permissions import ROLES
     from portal.sites.models import path_label
 
     app.add_template_filter(path_label)
+    app.add_template_filter(period_label)
+    app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(lambda role: ROLES.get(role, role), "role_name")
+    app.add_template_filter(item_state)
 
     @app.teardown_request
     def _forget_request_state(exc):
         g.pop("permission_cache", None)
+
+
+def item_state(status: str) -> str:
+    """The Chinese name of an item's workflow state."""
+    from flask_babel import gettext as _
+
+    return {
+        "draft": _("草稿"),
+        "submitted": _("待会签"),
+        "returned": _("已退回"),
+        "published": _("已发布"),
+        "withdrawn": _("已撤回"),
+    }.get(status, status)

@@ -82,8 +82,16 @@ def _clean(app):
             if db.engine.dialect.name == "postgresql":
                 conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
             else:
+                # The permanence triggers refuse deletes; lift them while emptying the tables.
+                triggers = conn.execute(text(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+                conn.execute(text("UPDATE item SET current_revision_id = NULL"))  # FK cycle
+                for name, _sql in triggers:
+                    conn.execute(text(f"DROP TRIGGER {name}"))
                 for name in tables:
                     conn.execute(text(f"DELETE FROM {name}"))
+                for _name, sql in triggers:
+                    conn.execute(text(sql))
         limiter.reset()
         app.extensions["page_cache"].clear()
 

@@ -1,6 +1,7 @@
 """Permissions as data: role x place in the tree x permission, and scoping to one site."""
 
 import itertools
+import re
 
 import pytest
 from werkzeug.exceptions import Forbidden, NotFound
@@ -110,7 +111,7 @@ def _console_urls(app, code):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("manage.") and "code" in rule.arguments:
             path = rule.rule.replace("<code>", code)
-            path = path.replace("<int:grant_id>", "1").replace("<int:residency_id>", "1")
+            path = re.sub(r"<int:\w+>", "1", path)
             path = path.replace("<any(verify, reject):decision>", "verify")
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 urls.append((method, path))

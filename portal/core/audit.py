@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.core.clock import utcnow  # re-exported: the one source of "now"
 from portal.extensions import db
 
-
-def utcnow() -> datetime:
-    """The current time in UTC, without tzinfo, as stored in every table."""
-    return datetime.now(UTC).replace(tzinfo=None)
+__all__ = ["AuditEvent", "record", "utcnow"]
 
 
 class AuditEvent(db.Model):

@@ -63,3 +63,22 @@ def get_in_site_or_404(model, row_id, site):
     if row is None:
         abort(404)
     return row
+
+
+def bind_site_urls(bp) -> None:
+    """Give a blueprint under /s/<code>/ the site as g.site and keep the code in its links."""
+    from flask import g
+
+    from portal.sites.models import Site
+
+    @bp.url_value_preprocessor
+    def _load_site(endpoint, values):
+        site = Site.by_code((values or {}).pop("code", None))
+        if site is None:
+            abort(404)
+        g.site = site
+
+    @bp.url_defaults
+    def _add_code(endpoint, values):
+        if "code" not in values and getattr(g, "site", None) is not None:
+            values["code"] = g.site.code

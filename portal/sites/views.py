@@ -1,37 +1,54 @@
 """Public pages of one site: /s/<code>/."""
 
-from flask import abort, g, render_template
+from flask import g, render_template
 
+from portal.content.queries import counts_by_category, public_items
 from portal.core.cache import public_page
+from portal.core.tenancy import bind_site_urls
 from portal.sites import bp
-from portal.sites.models import Site
+from portal.standards.models import current_version
+
+# Every /s/<code>/ address works on g.site; an unknown code is a 404 with the finder.
+bind_site_urls(bp)
 
 
-@bp.url_value_preprocessor
-def load_site(endpoint, values):
-    """Every /s/<code>/ address works on g.site; an unknown code is a 404 with the finder."""
-    code = values.pop("code", None)
-    site = Site.by_code(code)
-    if site is None:
-        abort(404)
-    g.site = site
-
-
-@bp.url_defaults
-def add_site_code(endpoint, values):
-    """Links inside a site's pages keep its code without every view passing it."""
-    if "code" not in values and getattr(g, "site", None) is not None:
-        values["code"] = g.site.code
+def standard_outline(site):
+    """The parts and 大类 that apply to a site's level, each with its public item count."""
+    version = current_version()
+    if version is None:
+        return []
+    counts = counts_by_category(site)
+    letter = {"city": "C", "district": "D", "township": "T", "village": "V"}[site.level]
+    parts: dict[str, dict] = {}
+    groups: dict[str, dict] = {}
+    for cat in version.categories():
+        if not cat.is_leaf:
+            groups[cat.code] = {"category": cat, "leaves": 0, "items": 0}
+            continue
+        applies = letter in cat.levels or counts.get(cat.code)
+        if not applies:
+            continue
+        group = groups[cat.parent_code]
+        group["leaves"] += 1
+        group["items"] += counts.get(cat.code, 0)
+    for code, group in groups.items():
+        if group["leaves"]:
+            part = parts.setdefault(group["category"].part, {
+                "name": version.part_names.get(group["category"].part, ""), "groups": []})
+            part["groups"].append(group)
+    return [parts[k] for k in sorted(parts)]
 
 
 @bp.route("/")
 @public_page
 def show():
-    """A site's home: where it sits in the tree, how to reach it, and the sites below it."""
+    """A site's home: latest disclosures, the standard's parts for its level, the sites below."""
     site = g.site
     return render_template(
         "sites/show.html",
         site=site,
         ancestors=site.ancestors(),
         children=site.children(),
+        outline=standard_outline(site),
+        latest=public_items(site, limit=10),
     )

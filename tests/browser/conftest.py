@@ -105,9 +105,7 @@ def browser():
 
 
 def _new_page(browser, base_url, **options):
-    context = browser.new_context(
-        viewport=VIEWPORT, locale="zh-CN", base_url=base_url, **options
-    )
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", base_url=base_url, **options)
     context.set_default_timeout(10_000)
     return context, context.new_page()
 
