@@ -7,6 +7,10 @@ templates/, static/ and content_standards/ folders installed as portal._template
 from setuptools import find_packages, setup
 
 setup(
-    packages=find_packages(include=["portal", "portal.*"])
-    + ["portal._templates", "portal._static", "portal._standards"],
+    packages=[
+        *find_packages(include=["portal", "portal.*"]),
+        "portal._templates",
+        "portal._static",
+        "portal._standards",
+    ],
 )

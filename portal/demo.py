@@ -16,9 +16,12 @@ from portal.accounts import operations as account_ops
 from portal.accounts.models import Residency, RoleGrant, User
 from portal.config import DIVISIONS_DIR
 from portal.core.cache import bump_content_version
+from portal.demo_content import load_content
 from portal.extensions import db
 from portal.sites.models import Site
 from portal.sites.operations import import_paths
+from portal.standards.models import current_version
+from portal.standards.operations import ensure_loaded
 
 CITY = "510100000000"
 DISTRICT = "510117000000"  # 郫都区
@@ -112,6 +115,12 @@ def load() -> Iterator[str]:
         db.session.commit()
         yield f"site profiles written: {len(rows)}"
 
+    if current_version() is None:
+        version = ensure_loaded()
+        db.session.commit()
+        if version is not None:
+            yield f"content standard {version.version} loaded"
+
     password = current_app.config["DEMO_PASSWORD"]
     yield f"demo accounts (password {password}):"
     for mobile, name, grants in ACCOUNTS:
@@ -141,4 +150,5 @@ def load() -> Iterator[str]:
             admin = db.session.scalar(db.select(User).where(User.mobile == "13800000004"))
             account_ops.review_residency(admin, village, residency, True)
     db.session.commit()
+    yield from load_content()
     yield "demo ready: http://127.0.0.1:5000/"

@@ -57,12 +57,15 @@ def register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.compliance import bp as compliance_bp
     from portal.content import bp as content_bp
+    from portal.feeds import bp as feeds_bp
     from portal.main import bp as main_bp
     from portal.manage import bp as manage_bp
+    from portal.policies import bp as policies_bp
     from portal.sites import bp as sites_bp
     from portal.standards import models as _standards  # noqa: F401  (tables only, no pages yet)
 
-    for bp in (main_bp, sites_bp, content_bp, compliance_bp, accounts_bp, manage_bp):
+    for bp in (main_bp, sites_bp, content_bp, compliance_bp, policies_bp, feeds_bp, accounts_bp,
+               manage_bp):
         app.register_blueprint(bp)
 
     from portal.cli import register_commands

@@ -275,6 +275,9 @@ def test_subtree_overdue_is_oldest_first_and_capped(ctx, standard):
     whole = subtree_report(Site.by_code(DISTRICT), today=date(2026, 10, 25))
     assert len(whole.overdue) == whole.overdue_count == report.overdue_count
     assert whole.overdue[-1].due_date is None  # standing categories never published come last
+    # 自然地理、人口与就业概况 is due by 31 March at townships and by 31 January at villages.
+    dues = {(o.site_code, o.due_date) for o in whole.overdue if o.category_code == "A01.02"}
+    assert (TOWNSHIP, date(2026, 3, 31)) in dues and (VILLAGE, date(2026, 1, 31)) in dues
     levels = {r.level for r in whole.ranking}
     assert levels == {"township", "village"}
     assert len(whole.ranking) == 2 + 4  # 安德街道 and 团结街道, their four villages
@@ -345,3 +348,15 @@ def test_page_is_served_from_the_page_cache(client, standard):
     first = client.get(url)
     again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_large_ranking_opens_at_the_level_below(client, standard, monkeypatch):
+    from portal.compliance import views
+
+    monkeypatch.setattr(views, "RANKING_ALL_MAX", 5)  # the small tree has 11 sites below
+    html = client.get(f"/s/{CITY}/compliance/").get_data(as_text=True)
+    ranking = html.split('id="rank-h"')[1].split('id="overdue-h"')[0]
+    assert f'href="/s/{DISTRICT}/compliance/"' in ranking
+    assert f'href="/s/{TOWNSHIP}/compliance/"' not in ranking
+    everything = client.get(f"/s/{CITY}/compliance/?level=all").get_data(as_text=True)
+    assert f'href="/s/{VILLAGE}/compliance/"' in everything

@@ -12,6 +12,7 @@ from portal.sites.models import LEVEL_NAMES
 bind_site_urls(bp)
 
 OVERDUE_SHOWN = 200  # a district owes thousands of items; the ranking says who, this says what
+RANKING_ALL_MAX = 1000  # above this (a city: 3,328 sites) the ranking opens at the level below
 
 
 @bp.route("/compliance/")
@@ -21,16 +22,19 @@ def show():
     site = g.site
     today = clock.today()
     below = LEVELS[LEVELS.index(site.level) + 1:]
-    level = request.args.get("level")
-    if level not in below:
-        level = None
     board = subtree_report(site, today, overdue_limit=OVERDUE_SHOWN) if below else None
-    ranking = board.ranking if board else []
-    if level:
-        ranking = [r for r in ranking if r.level == level]
+    ranking, level, counts = [], None, {}
+    if board:
+        for r in board.ranking:
+            counts[r.level] = counts.get(r.level, 0) + 1
+        level = request.args.get("level")
+        if level not in below and level != "all":
+            level = below[0] if len(board.ranking) > RANKING_ALL_MAX else "all"
+        ranking = board.ranking if level == "all" else [
+            r for r in board.ranking if r.level == level]
     return render_template(
         "compliance/show.html", site=site, ancestors=site.ancestors(),
         report=site_report(site, today), board=board, ranking=ranking, level=level,
-        levels_below=below if len(below) > 1 else (), level_names=LEVEL_NAMES,
-        overdue_shown=OVERDUE_SHOWN, day=day_text,
+        levels_below=below if len(below) > 1 else (), level_counts=counts,
+        level_names=LEVEL_NAMES, overdue_shown=OVERDUE_SHOWN, day=day_text,
     )

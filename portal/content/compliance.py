@@ -5,14 +5,13 @@ level). An item counts for a site only if that site published it (current_revisi
 withdrawn); what an upper level publishes for everyone below never counts for the sites below.
 
 * Periodic categories (MONTHLY, QUARTERLY, YEARLY with M/Q/Y rules) are judged for the most
-  recent period whose due date has passed: on time if an item covering part of that period was
-  first published (Shanghai date) on or before the due date, late if after, missing if none.
-  The period after it, once it has ended and until its due date passes, is "due" while nothing
-  covers it yet.
-* EVENT and NOTICE categories have no calendar obligation: the most recent published item is
-  judged against its rule from its event date (period_start): within N working days (WD, on the
-  Chinese holiday calendar) or N calendar days (CD), at least N days before it (PRE), or on the
-  day itself for a posting (POST). With nothing published the state is "event".
+  recent period whose due date has passed: on time if an item whose period overlaps it was first
+  published (Shanghai date) on or before the due date, late if after, missing if none. The next
+  period, once it has ended and until its due date passes, is "due" while nothing covers it.
+* EVENT and NOTICE categories have no calendar obligation: the site's most recent item is judged
+  against its rule from its event date (period_start): within N working days (WD, Chinese
+  holiday calendar) or N calendar days (CD), at least N days before (PRE), or on the day itself
+  for a posting (POST). With nothing published the state is "event".
 * STANDING categories are missing until the site has published one, then on time.
 * A YEARLY category due "within N days of approval" (财政预决算) cannot be judged: the approval
   date is not recorded. It is shown with its rule and counts neither way.
@@ -21,28 +20,31 @@ Totals count obligations, not rows: each periodic category adds the outcome of i
 that fell due (on_time, late or missing) and, while the next one is in its publishing window and
 unpublished, one "due". The on-time rate is on_time / (on_time + late + missing).
 
-Everything is computed from a handful of set-based queries (the sites, the categories, the items
-of the subtree) and then in Python, so the whole of Chengdu takes well under two seconds.
+A whole region is computed from a handful of set-based queries (its sites; for each set of
+periods judged, the first publication inside them aggregated in SQL; each site's latest event
+item per category) and then in Python, touching only the categories where a site has
+items: every other category has the same outcome at every site of a level.
 """
 
 from __future__ import annotations
 
 import calendar
-import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, func, type_coerce
+from sqlalchemy import String, and_, case, func, null, or_, type_coerce
 
 from portal.content.models import Item
 from portal.content.periods import KIND_BY_FREQUENCY, period_label
 from portal.core import clock
 from portal.core.permissions import ROLE_PERMISSIONS
+from portal.core.tenancy import ancestor_codes
 from portal.core.workdays import add_working_days
 from portal.extensions import db
 from portal.sites.models import Site
@@ -58,17 +60,12 @@ STATE_LABELS = {
     "event": _l("随时公开"),
     "not_applicable": _l("不适用"),
 }
-STATE_CLASSES = {
-    "on_time": "ok",
-    "late": "warn",
-    "missing": "bad",
-    "due": "due",
-    "event": "muted",
-    "not_applicable": "muted",
-}
+STATE_CLASSES = {"on_time": "ok", "late": "warn", "missing": "bad", "due": "due",
+                 "event": "muted", "not_applicable": "muted"}
 PERIODIC_RULES = frozenset({"month", "quarter", "year"})
-# Asia/Shanghai has kept UTC+8 without summer time since 1991; a fixed offset turns hundreds of
-# thousands of publication times into local dates far faster than zoneinfo (same result).
+COUNTED = {"on_time": 0, "late": 1, "missing": 2}  # positions in a [on_time, late, missing, due]
+# Asia/Shanghai has kept UTC+8 without summer time since 1991; a fixed offset turns publication
+# times into local dates much faster than zoneinfo, with the same result.
 SHANGHAI_OFFSET = timedelta(hours=8)
 
 
@@ -111,7 +108,7 @@ class Totals:
 
     @property
     def rate(self) -> float | None:
-        """Share of obligations fallen due that were met on time; None when none has."""
+        """Share of the obligations fallen due that were met on time; None when none has."""
         return self.on_time / self.judged if self.judged else None
 
     def add(self, other: Totals) -> None:
@@ -155,8 +152,7 @@ class Standing:
         return self.totals.rate
 
 
-@dataclass(frozen=True)
-class Overdue:
+class Overdue(NamedTuple):
     """Something a site should have published and has not."""
 
     site_code: str
@@ -168,18 +164,79 @@ class Overdue:
     due_date: date | None
 
 
+class OverdueList(Sequence):
+    """A subtree's overdue obligations, oldest due date first, then by site code and category.
+
+    A city owes hundreds of thousands; entries are ordered and built only as far as they are
+    read, from each site's list of missing obligations (shared between sites with no items).
+    """
+
+    def __init__(self, missing: list[list], sites: list, paths: dict[str, str],
+                 limit: int | None = None):
+        self._missing, self._sites, self._paths = missing, sites, paths
+        total = sum(map(len, missing))
+        self._len = total if limit is None else min(limit, total)
+        self._built: list[Overdue] = []
+        self._source = self._generate()
+        self._tails: dict[Obligation, tuple] = {}  # what every entry of one obligation shares
+
+    def _generate(self) -> Iterator[Overdue]:
+        by_due: dict[int, dict[int, list]] = {}  # per list object: its obligations by due key
+        keys = sorted({ob.due_key for obs in {id(m): m for m in self._missing}.values()
+                       for ob in obs})
+        for key in keys:
+            for i, obs in enumerate(self._missing):
+                split = by_due.get(id(obs))
+                if split is None:
+                    split = by_due[id(obs)] = {}
+                    for ob in obs:
+                        split.setdefault(ob.due_key, []).append(ob)
+                for ob in split.get(key, ()):
+                    yield self._entry(i, ob)
+
+    def _upto(self, n: int) -> None:
+        while len(self._built) < n:
+            self._built.append(next(self._source))
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            self._upto(self._len)
+            return self._built[: self._len][index]
+        if index < 0:
+            index += self._len
+        if not 0 <= index < self._len:
+            raise IndexError(index)
+        self._upto(index + 1)
+        return self._built[index]
+
+    def __iter__(self) -> Iterator[Overdue]:
+        for i in range(self._len):
+            self._upto(i + 1)
+            yield self._built[i]
+
+    def _entry(self, i: int, ob: Obligation) -> Overdue:
+        s = self._sites[i]
+        tail = self._tails.get(ob)
+        if tail is None:
+            tail = self._tails[ob] = (ob.code, ob.category.name, ob.judged_label,
+                                      ob.judged.due if ob.judged else None)
+        return Overdue._make((s.code, s.short_name, self._paths[s.code], *tail))
+
+
 @dataclass
 class SubtreeReport:
     site: Site
     today: date
     ranking: list[Standing]  # every site below, worst on-time rate first
-    overdue: list[Overdue]  # oldest due date first (standing ones last), maybe capped
-    overdue_count: int
+    overdue: Sequence[Overdue]  # oldest due date first, never-published standing ones last
+    overdue_count: int  # all of them, however many `overdue` lists
     totals: Totals = field(default_factory=Totals)
 
 
-@dataclass(frozen=True)
-class Owed:
+class Owed(NamedTuple):
     """An obligation a publisher's site has not met yet: overdue, or due soon."""
 
     site_code: str
@@ -215,15 +272,17 @@ def _period_containing(kind: str, day: date) -> tuple[date, date]:
 def judged_and_window(kind: str, rule: dict, today: date) -> tuple[Period, Period | None]:
     """The last period whose due date has passed, and the next one if it has ended."""
     start, end = _period_containing(kind, today)
-    while True:
-        due = period_due_date(rule, end)
-        if due < today:
-            break
+    while (due := period_due_date(rule, end)) >= today:
         start, end = _period_containing(kind, start - timedelta(days=1))
-    judged = Period(start, end, due)
     n_start, n_end = _period_containing(kind, end + timedelta(days=1))
     window = Period(n_start, n_end, period_due_date(rule, n_end)) if n_end < today else None
-    return judged, window
+    return Period(start, end, due), window
+
+
+@lru_cache(maxsize=16384)
+def _working_due(day: date, days: int) -> date:
+    # The holiday calendar is slow to ask and events cluster on the same dates.
+    return add_working_days(day, days)
 
 
 def event_due(rule: dict, event_day: date) -> date:
@@ -231,7 +290,7 @@ def event_due(rule: dict, event_day: date) -> date:
     kind = rule["type"]
     if kind == "within":
         if rule["day_kind"] == "working":
-            return add_working_days(event_day, rule["days"])
+            return _working_due(event_day, rule["days"])
         return event_day + timedelta(days=rule["days"])
     if kind == "before":
         return event_day - timedelta(days=rule["days"])
@@ -251,56 +310,16 @@ def rule_text(frequency: str | None, rule: dict) -> str:
         return _("事项发生%(n)d日前", n=rule["days"])
     if kind == "posting":
         return _("公示开始当日公开，公示不少于%(n)d天", n=rule["days"])
-    working = rule.get("day_kind") == "working"
+    n, working = rule["days"], rule.get("day_kind") == "working"
     if frequency == "STANDING":
-        return (_("变更后%(n)d个工作日内更新", n=rule["days"]) if working
-                else _("变更后%(n)d日内更新", n=rule["days"]))
+        return _("变更后%(n)d个工作日内更新", n=n) if working else _("变更后%(n)d日内更新", n=n)
     if frequency in KIND_BY_FREQUENCY:
-        return (_("批准后%(n)d个工作日内", n=rule["days"]) if working
-                else _("批准后%(n)d日内", n=rule["days"]))
-    return (_("事项发生后%(n)d个工作日内", n=rule["days"]) if working
-            else _("事项发生后%(n)d日内", n=rule["days"]))
+        return _("批准后%(n)d个工作日内", n=n) if working else _("批准后%(n)d日内", n=n)
+    return _("事项发生后%(n)d个工作日内", n=n) if working else _("事项发生后%(n)d日内", n=n)
 
 
 def day_text(day: date) -> str:
     return _("%(y)d年%(m)d月%(d)d日", y=day.year, m=day.month, d=day.day)
-
-
-class Obligation:
-    """What one category requires of sites of one level, worked out once for a given day."""
-
-    __slots__ = ("category", "code", "due_key", "empty", "family", "frequency", "index",
-                 "judged", "judged_label", "kind", "rule", "window", "window_label")
-
-    def __init__(self, category: Category, frequency: str | None, rule: dict, today: date):
-        self.category = category
-        self.code = category.code
-        self.frequency = frequency
-        self.rule = rule
-        self.kind = KIND_BY_FREQUENCY.get(frequency or "")
-        self.judged = self.window = None
-        self.judged_label = self.window_label = None
-        if self.kind and rule["type"] in PERIODIC_RULES:
-            self.family = "periodic"
-            self.judged, self.window = judged_and_window(self.kind, rule, today)
-            self.judged_label = period_label(self.kind, self.judged.start)
-            if self.window:
-                self.window_label = period_label(self.kind, self.window.start)
-        elif frequency == "STANDING":
-            self.family = "standing"
-        elif self.kind:
-            self.family = "open"  # yearly, due n days after an approval date nobody records
-        else:
-            self.family = "event"
-        # Sort key of a missing obligation: oldest due date first, never-published standing last.
-        self.due_key = self.judged.due.toordinal() if self.judged else date.max.toordinal()
-        self.index = category.position
-        self.empty = None  # the outcome when the site has nothing in this category; set below
-        self.empty = judge(self, None, {})
-
-    @property
-    def text(self) -> str:
-        return rule_text(self.frequency, self.rule)
 
 
 class Outcome(NamedTuple):
@@ -311,31 +330,54 @@ class Outcome(NamedTuple):
     owes: bool
 
 
-def _first_in(entries, period: Period) -> date | None:
-    """The earliest publication date among items whose period overlaps this one."""
-    best = None
-    for start, end, day in entries:
-        if start <= period.end and end >= period.start and (best is None or day < best):
-            best = day
-    return best
+class Obligation:
+    """What one category requires of the sites of one level, worked out once for one day."""
+
+    __slots__ = ("category", "code", "due_key", "empty", "family", "frequency", "group",
+                 "judged", "judged_label", "key", "kind", "rule", "window", "window_label")
+
+    def __init__(self, category: Category, frequency: str | None, rule: dict, today: date):
+        self.category, self.code = category, category.code
+        self.frequency, self.rule = frequency, rule
+        self.kind = KIND_BY_FREQUENCY.get(frequency or "")
+        self.judged = self.window = self.judged_label = self.window_label = self.group = None
+        if self.kind and rule["type"] in PERIODIC_RULES:
+            self.family = "periodic"
+            self.judged, self.window = judged_and_window(self.kind, rule, today)
+            # Categories judged over the same periods share one query (due dates may differ).
+            self.group = (self.judged.start, self.judged.end,
+                          *(self.window[:2] if self.window else (None, None)))
+            self.judged_label = period_label(self.kind, self.judged.start)
+            if self.window:
+                self.window_label = period_label(self.kind, self.window.start)
+        elif frequency == "STANDING":
+            self.family = "standing"
+        elif self.kind:
+            self.family = "open"  # yearly, due n days after an approval date nobody records
+        else:
+            self.family = "event"
+        # Items are found under (periods, code) for periodic categories, else under the code.
+        self.key = (self.group, self.code) if self.group else self.code
+        # Overdue lists run oldest due date first, never-published standing categories last.
+        self.due_key = self.judged.due.toordinal() if self.judged else date.max.toordinal()
+        self.empty = judge(self, None)  # the outcome at a site with nothing in this category
+
+    @property
+    def text(self) -> str:
+        return rule_text(self.frequency, self.rule)
 
 
-def judge(ob: Obligation, entries, due_cache: dict) -> Outcome:
-    """The outcome of one obligation given a site's items in that category (None: no items).
+def judge(ob: Obligation, entries: tuple | None) -> Outcome:
+    """The outcome of one obligation at a site, given its items there (None: it has none).
 
-    Periodic entries are (start, end, published day) tuples; event and standing entries are one
-    (event day, published day) tuple, the site's most recent item.
+    Periodic entries are (first publication day in the judged period, ... in the window period),
+    either None; event and standing entries are (event day, publication day) of the latest item.
     """
     family = ob.family
     if family == "periodic":
-        judged = ob.judged
-        day = _first_in(entries, judged) if entries else None
-        if day is None:
-            counted = "missing"
-        else:
-            counted = "on_time" if day <= judged.due else "late"
-        window = ob.window
-        window_day = _first_in(entries, window) if window and entries else None
+        day, window_day = entries or (None, None)
+        judged, window = ob.judged, ob.window
+        counted = "missing" if day is None else "on_time" if day <= judged.due else "late"
         owes = window is not None and window_day is None
         if counted != "on_time":
             return Outcome(counted, judged, day, counted, owes)
@@ -351,17 +393,14 @@ def judge(ob: Obligation, entries, due_cache: dict) -> Outcome:
     if family == "open" or entries is None:
         return Outcome("event", None, None, None, False)
     event_day, day = entries
-    key = (ob.rule["rule"], event_day)
-    due = due_cache.get(key)
-    if due is None:
-        due = due_cache[key] = event_due(ob.rule, event_day)
+    due = event_due(ob.rule, event_day)
     state = "on_time" if day <= due else "late"
     return Outcome(state, Period(event_day, event_day, due), day, state, False)
 
 
 def describe(ob: Obligation, outcome: Outcome) -> CategoryStatus:
     """The resident-facing status of an outcome, with its message in Simplified Chinese."""
-    state, period = outcome.state, outcome.period
+    state, period, published = outcome.state, outcome.period, outcome.published
     label = None
     due = period.due if period else None
     if ob.family == "periodic":
@@ -370,8 +409,7 @@ def describe(ob: Obligation, outcome: Outcome) -> CategoryStatus:
             message = _("%(p)s应于%(d)s前公开，已逾期", p=label, d=day_text(due))
         elif state == "late":
             message = _("%(p)s应于%(d)s前公开，%(a)s才公开，逾期%(n)d天", p=label,
-                        d=day_text(due), a=day_text(outcome.published),
-                        n=(outcome.published - due).days)
+                        d=day_text(due), a=day_text(published), n=(published - due).days)
         elif state == "due":
             message = _("本期（%(p)s）应于%(d)s前公开", p=label, d=day_text(due))
         else:
@@ -385,21 +423,16 @@ def describe(ob: Obligation, outcome: Outcome) -> CategoryStatus:
         label = period_label("event", period.start)
         if state == "late":
             message = _("最近一次（%(p)s）应于%(d)s前公开，%(a)s才公开，逾期%(n)d天", p=label,
-                        d=day_text(due), a=day_text(outcome.published),
-                        n=(outcome.published - due).days)
+                        d=day_text(due), a=day_text(published), n=(published - due).days)
         else:
             message = _("最近一次（%(p)s）按时公开", p=label)
     return CategoryStatus(state=state, due_date=due, period_label=label, message=message,
-                          published_on=outcome.published, counted=outcome.counted,
-                          owes=outcome.owes)
+                          published_on=published, counted=outcome.counted, owes=outcome.owes)
 
 
 def not_applicable(site: Site) -> CategoryStatus:
     return CategoryStatus("not_applicable", None, None,
                           _("本类目不由%(l)s一级公开", l=site.level_name))
-
-
-# ---------------------------------------------------------------- loading, set-based
 
 
 def obligations_for(categories: Iterable[Category], level: str, today: date) -> list[Obligation]:
@@ -412,29 +445,33 @@ def obligations_for(categories: Iterable[Category], level: str, today: date) -> 
     return found
 
 
-def _raw(column):
-    """On SQLite read dates as text and parse them with fromisoformat: several times faster."""
+# ---------------------------------------------------------------- loading, set-based
+
+
+def _raw(expression):
+    """On SQLite read a date or time as text and parse it with fromisoformat: much faster."""
     if db.session.get_bind().dialect.name == "sqlite":
-        return type_coerce(column, String)
-    return column
+        return type_coerce(expression, String)
+    return expression
 
 
 def _as_date(value) -> date:
     return date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
-def _as_day(value) -> date:
-    """The Shanghai date of a stored naive-UTC publication time (text on SQLite)."""
+def _as_day(value) -> date | None:
+    """The Shanghai date of a stored naive-UTC time (text on SQLite)."""
+    if value is None:
+        return None
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return (value + SHANGHAI_OFFSET).date()
 
 
 class _CodeMap:
-    """Current category code of an item filed under any version (None when dropped)."""
+    """The current code of an item filed under any version (None when its code was dropped)."""
 
     def __init__(self, version: StandardVersion):
-        self.current = version.version
         self.cache: dict[tuple[str, str], str | None] = {}
 
     def __call__(self, version: str, code: str) -> str | None:
@@ -445,134 +482,171 @@ class _CodeMap:
         return self.cache[key]
 
 
-class Items(NamedTuple):
-    """A subtree's published items, by site and current category code.
+def load_items(where: list, join: bool, version: StandardVersion,
+               obligations: Iterable[Obligation]) -> dict[int, dict]:
+    """{site id: {obligation key: entries}} for the published items matching `where`.
 
-    periodic: {site id: {code: [(period start, period end, published day), ...]}}
-    latest: {site id: {code: (event day, published day)}}, the most recent event-kind item
+    One aggregate query per set of periods judged (the earliest publication inside the judged
+    and the window period, per site and category) and one for the most recent event item per site and
+    category. Items filed under an older version are read too and mapped to current codes.
     """
-
-    periodic: dict[int, dict[str, list]]
-    latest: dict[int, dict[str, tuple]]
-
-
-def load_items(where, version: StandardVersion, periodic: list[Obligation],
-               needs_join: bool) -> Items:
-    """The published items matching `where`, in two queries.
-
-    Items of periodic kinds are read only where their period can overlap a judged or window
-    period; for event and standing categories only each site's most recent item per category.
-    """
-    published = (Item.current_revision_id.is_not(None), Item.withdrawn_at.is_(None),
-                 Item.first_published_at.is_not(None))
-    mapped = _CodeMap(version)
+    published = [Item.current_revision_id.is_not(None), Item.withdrawn_at.is_(None),
+                 Item.first_published_at.is_not(None), *where]
     current = version.version
-    result = Items({}, {})
+    groups: dict[tuple, list[Obligation]] = {}
+    latest_codes = set()
+    for ob in obligations:
+        if ob.group:
+            groups.setdefault(ob.group, []).append(ob)
+        elif ob.family in ("event", "standing"):
+            latest_codes.add(ob.code)
+    mapped = _CodeMap(version)
+    items: dict[int, dict] = {}
+    connection = db.session.connection()
 
-    if periodic:
-        horizon = min(ob.judged.start for ob in periodic)
-        latest = max((ob.window or ob.judged).end for ob in periodic)
-        query = db.select(
-            Item.site_id, Item.category_code, Item.standard_version,
-            _raw(Item.period_start), _raw(Item.period_end), _raw(Item.first_published_at),
-        ).where(*published, *where, Item.period_kind.in_(("month", "quarter", "year")),
-                Item.period_end >= horizon, Item.period_start <= latest)
-        if needs_join:
-            query = query.join(Site, Site.id == Item.site_id)
-        by_site = result.periodic
-        for site_id, code, filed, start, end, at in db.session.execute(query):
-            if filed != current:
-                code = mapped(filed, code)
-                if code is None:
-                    continue
-            own = by_site.get(site_id)
-            if own is None:
-                own = by_site[site_id] = {}
-            entry = (_as_date(start), _as_date(end), _as_day(at))
-            found = own.get(code)
-            if found is None:
-                own[code] = [entry]
-            else:
-                found.append(entry)
-
-    ranked = db.select(
-        Item.site_id, Item.category_code, Item.standard_version,
-        _raw(Item.period_start).label("start"), _raw(Item.first_published_at).label("at"),
-        func.row_number().over(
-            partition_by=(Item.site_id, Item.category_code, Item.standard_version),
-            order_by=(Item.period_start.desc(), Item.first_published_at.desc()),
-        ).label("n"),
-    ).where(*published, *where, Item.period_kind == "event")
-    if needs_join:
-        ranked = ranked.join(Site, Site.id == Item.site_id)
-    ranked = ranked.subquery()
-    query = db.select(ranked.c.site_id, ranked.c.category_code, ranked.c.standard_version,
-                      ranked.c.start, ranked.c.at).where(ranked.c.n == 1)
-    by_site = result.latest
-    for site_id, code, filed, start, at in db.session.execute(query):
-        if filed != current:
-            code = mapped(filed, code)
-            if code is None:
-                continue
-        own = by_site.get(site_id)
+    def store(site_id, code, filed, key_of, entry, better):
+        if filed != current and (code := mapped(filed, code)) is None:
+            return
+        own = items.get(site_id)
         if own is None:
-            own = by_site[site_id] = {}
-        entry = (_as_date(start), _as_day(at))
-        found = own.get(code)
-        # Items filed under two versions may meet in one code: keep the most recent event.
-        if found is None or entry > found:
-            own[code] = entry
-    return result
+            own = items[site_id] = {}
+        key = key_of(code)
+        found = own.get(key)
+        own[key] = entry if found is None else better(found, entry)
+
+    def filed_in(codes):
+        return or_(Item.category_code.in_(sorted(codes)), Item.standard_version != current)
+
+    for group, members in groups.items():
+        judged, window = members[0].judged, members[0].window
+        last = window or judged
+
+        def first_in(period):
+            overlap = and_(Item.period_start <= period.end, Item.period_end >= period.start)
+            return _raw(func.min(case((overlap, Item.first_published_at))))
+
+        query = (
+            db.select(Item.site_id, Item.category_code, Item.standard_version,
+                      first_in(judged), first_in(window) if window else null())
+            .where(*published, filed_in({ob.code for ob in members}),
+                   Item.period_end >= judged.start, Item.period_start <= last.end)
+            .group_by(Item.site_id, Item.category_code, Item.standard_version)
+        )
+        if join:
+            query = query.join(Site, Site.id == Item.site_id)
+        for site_id, code, filed, in_judged, in_window in connection.execute(query).all():
+            store(site_id, code, filed, lambda c, g=group: (g, c),
+                  (_as_day(in_judged), _as_day(in_window)), _earlier_each)
+
+    if latest_codes:
+        ranked = db.select(
+            Item.site_id, Item.category_code, Item.standard_version,
+            _raw(Item.period_start).label("start"), _raw(Item.first_published_at).label("at"),
+            func.row_number().over(
+                partition_by=(Item.site_id, Item.category_code, Item.standard_version),
+                order_by=(Item.period_start.desc(), Item.first_published_at.desc()),
+            ).label("n"),
+        ).where(*published, filed_in(latest_codes))
+        if join:
+            ranked = ranked.join(Site, Site.id == Item.site_id)
+        ranked = ranked.subquery()
+        query = db.select(ranked.c.site_id, ranked.c.category_code, ranked.c.standard_version,
+                          ranked.c.start, ranked.c.at).where(ranked.c.n == 1)
+        for site_id, code, filed, start, at in connection.execute(query).all():
+            store(site_id, code, filed, str, (_as_date(start), _as_day(at)), max)
+    return items
+
+
+def _earlier_each(a: tuple, b: tuple) -> tuple:
+    """Two (judged day, window day) pairs merged: the earlier of each, None meaning never."""
+    return tuple(min(x, y) if x and y else x or y for x, y in zip(a, b, strict=True))
 
 
 class Survey:
     """The sites of a subtree, the obligations of their levels and their items, for one day."""
 
     def __init__(self, root: Site, today: date, sites: list | None = None):
-        self.root = root
-        self.today = today
+        self.root, self.today = root, today
         self.version = current_version()
-        self.due_cache: dict = {}
         if sites is None:
-            columns = (Site.id, Site.code, Site.short_name, Site.level)
-            sites = db.session.execute(
-                db.select(*columns).where(root.subtree()).order_by(Site.code)).all()
+            sites = db.session.connection().execute(
+                db.select(Site.id, Site.code, Site.short_name, Site.level)
+                .where(root.subtree()).order_by(Site.code)).all()
         self.sites = sites
         self.obligations: dict[str, list[Obligation]] = {}
-        self.items = Items({}, {})
+        self.items: dict[int, dict] = {}
+        self._baselines: dict[str, tuple] = {}
         if self.version is None:
             return
         categories = self.version.categories(leaves_only=True)
         for level in {s.level for s in sites}:
             self.obligations[level] = obligations_for(categories, level, today)
-        periodic = [ob for obs in self.obligations.values() for ob in obs
-                    if ob.family == "periodic"]
-        if root.level == "village" or len(sites) == 1:
+        every = [ob for obs in self.obligations.values() for ob in obs]
+        if len(sites) == 1:
             where, join = [Item.site_id == sites[0].id], False
+        elif len(sites) == db.session.scalar(db.select(func.count(Site.id))):
+            where, join = [], False  # the whole region: every item is in the subtree
         else:
             where, join = [root.subtree()], True
-        self.items = load_items(where, self.version, periodic, join)
+        self.items = load_items(where, join, self.version, every)
 
     def outcomes(self, site_id: int, level: str) -> Iterator[tuple[Obligation, Outcome]]:
         """Every obligation of one site with its outcome, in the standard's order."""
-        periodic = self.items.periodic.get(site_id) or {}
-        latest = self.items.latest.get(site_id) or {}
-        cache = self.due_cache
+        own = self.items.get(site_id) or {}
         for ob in self.obligations.get(level, ()):
-            entries = (periodic if ob.family == "periodic" else latest).get(ob.code)
-            yield ob, (ob.empty if entries is None else judge(ob, entries, cache))
+            entries = own.get(ob.key)
+            yield ob, (ob.empty if entries is None else judge(ob, entries))
+
+    def _baseline(self, level: str) -> tuple:
+        """What a site of this level with no items at all has: counts, missing, owing, index."""
+        if level not in self._baselines:
+            counts = [0, 0, 0, 0]
+            obs = self.obligations.get(level, [])
+            for ob in obs:
+                _add(counts, ob.empty, 1)
+            self._baselines[level] = (
+                counts,
+                [ob for ob in obs if ob.empty.counted == "missing"],
+                [ob for ob in obs if ob.empty.owes],
+                {ob.key: ob for ob in obs},
+            )
+        return self._baselines[level]
+
+    def tally(self, site_id: int, level: str, owing: bool = False):
+        """([on_time, late, missing, due], missing obligations, owing ones if asked) of a site.
+
+        Only the categories where the site has items are judged; the rest keep the outcome
+        every site of the level has with nothing published.
+        """
+        base_counts, base_missing, base_owing, index = self._baseline(level)
+        own = self.items.get(site_id)
+        if not own:
+            return list(base_counts), base_missing, base_owing if owing else []
+        counts = list(base_counts)
+        met, paid = set(), set()
+        for key, entries in own.items():
+            ob = index.get(key)
+            if ob is None:
+                continue
+            outcome, empty = judge(ob, entries), ob.empty
+            if outcome.counted != empty.counted or outcome.owes != empty.owes:
+                _add(counts, empty, -1)
+                _add(counts, outcome, 1)
+            if empty.counted == "missing" and outcome.counted != "missing":
+                met.add(ob.code)
+            if empty.owes and not outcome.owes:
+                paid.add(ob.code)
+        missing = [ob for ob in base_missing if ob.code not in met] if met else base_missing
+        if not owing:
+            return counts, missing, []
+        return counts, missing, [ob for ob in base_owing if ob.code not in paid]
 
 
-def _count(totals: Totals, outcome: Outcome) -> None:
-    counted = outcome.counted
-    if counted == "on_time":
-        totals.on_time += 1
-    elif counted == "late":
-        totals.late += 1
-    elif counted == "missing":
-        totals.missing += 1
+def _add(counts: list[int], outcome: Outcome, n: int) -> None:
+    if outcome.counted is not None:
+        counts[COUNTED[outcome.counted]] += n
     if outcome.owes:
-        totals.due += 1
+        counts[3] += n
 
 
 # ---------------------------------------------------------------- the API
@@ -586,31 +660,24 @@ def category_status(site: Site, category: Category, today: date | None = None) -
     if rule is None or version is None:
         return not_applicable(site)
     ob = Obligation(category, rule[0], rule[1], today)
-    # This site's items in the category, plus any filed under older versions (mapped here).
-    where = [Item.site_id == site.id,
-             db.or_(Item.category_code == category.code, Item.standard_version != version.version)]
-    items = load_items(where, version, [ob] if ob.family == "periodic" else [], False)
-    found = items.periodic if ob.family == "periodic" else items.latest
-    entries = found.get(site.id, {}).get(category.code)
-    return describe(ob, ob.empty if entries is None else judge(ob, entries, {}))
+    items = load_items([Item.site_id == site.id], False, version, [ob])
+    return describe(ob, judge(ob, items.get(site.id, {}).get(ob.key)))
 
 
 def site_report(site: Site, today: date | None = None) -> SiteReport:
     """Every category a site's level must publish, with its status, and the site's totals."""
     today = today or clock.today()
     survey = Survey(site, today, sites=[site])
-    rows, totals = [], Totals()
+    rows, counts = [], [0, 0, 0, 0]
     for ob, outcome in survey.outcomes(site.id, site.level):
-        _count(totals, outcome)
+        _add(counts, outcome, 1)
         rows.append(Row(ob.category, ob.text, describe(ob, outcome)))
     version = survey.version.version if survey.version else None
-    return SiteReport(site, today, version, rows, totals)
+    return SiteReport(site, today, version, rows, Totals(*counts))
 
 
 def _paths(root: Site, sites) -> dict[str, str]:
     """For each site, the names of the sites between the root and it ("郫都区 / 安德街道")."""
-    from portal.core.tenancy import ancestor_codes
-
     names = {s.code: s.short_name for s in sites}
     depth = len(ancestor_codes(root.code))
     return {s.code: " / ".join(names[c] for c in ancestor_codes(s.code)[depth:-1] if c in names)
@@ -619,41 +686,26 @@ def _paths(root: Site, sites) -> dict[str, str]:
 
 def subtree_report(site: Site, today: date | None = None,
                    overdue_limit: int | None = None) -> SubtreeReport:
-    """Every site below this one ranked by on-time rate (worst first), and what is overdue."""
+    """Every site below this one ranked by on-time rate (worst first), and what is overdue.
+
+    overdue lists everything unless overdue_limit caps it; overdue_count is always the total.
+    """
     today = today or clock.today()
     survey = Survey(site, today)
     below = [s for s in survey.sites if s.id != site.id]
     paths = _paths(site, below)
     ranking: list[Standing] = []
-    missing: list[tuple[int, int, Obligation]] = []  # (due key, index in `below`, obligation)
     overall = Totals()
-    for i, s in enumerate(below):
-        totals = Totals()
-        for ob, outcome in survey.outcomes(s.id, s.level):
-            counted = outcome.counted
-            if counted == "on_time":
-                totals.on_time += 1
-            elif counted == "late":
-                totals.late += 1
-            elif counted == "missing":
-                totals.missing += 1
-                missing.append((ob.due_key, i, ob))
-            if outcome.owes:
-                totals.due += 1
+    missing: list[list[Obligation]] = []  # per site of `below`
+    for s in below:
+        counts, owed, _owing = survey.tally(s.id, s.level)
+        totals = Totals(*counts)
         overall.add(totals)
         ranking.append(Standing(s.id, s.code, s.short_name, s.level, paths[s.code], totals))
+        missing.append(owed)
     ranking.sort(key=lambda r: (r.rate is None, r.rate or 0.0, -r.totals.missing, r.code))
-    # `missing` is already in site-code and category order; a stable sort on the due date keeps it.
-    if overdue_limit is None:
-        chosen = sorted(missing, key=itemgetter(0))
-    else:
-        chosen = heapq.nsmallest(overdue_limit, missing, key=itemgetter(0))
-    overdue = []
-    for _key, i, ob in chosen:
-        s = below[i]
-        overdue.append(Overdue(s.code, s.short_name, paths[s.code], ob.code, ob.category.name,
-                               ob.judged_label, ob.judged.due if ob.judged else None))
-    return SubtreeReport(site, today, ranking, overdue, len(missing), overall)
+    overdue = OverdueList(missing, below, paths, overdue_limit)
+    return SubtreeReport(site, today, ranking, overdue, overall.missing, overall)
 
 
 def owed_next(user, limit: int = 20, today: date | None = None) -> list[Owed]:
@@ -672,22 +724,19 @@ def owed_next(user, limit: int = 20, today: date | None = None) -> list[Owed]:
         .order_by(Site.code)).unique().all()
     # A grant inside another granted subtree adds nothing.
     roots = [s for s in granted
-             if not any(o is not s and s.code.startswith(o.prefix) and o.prefix != s.prefix
-                        for o in granted)]
+             if not any(o.prefix != s.prefix and s.code.startswith(o.prefix) for o in granted)]
     found: list[tuple] = []
     for root in roots:
         survey = Survey(root, today)
         for s in survey.sites:
-            for ob, outcome in survey.outcomes(s.id, s.level):
-                if outcome.counted == "missing":
-                    found.append((0, ob.due_key, s.code, ob.index, s, ob, "missing"))
-                if outcome.owes:
-                    found.append((1, ob.window.due.toordinal(), s.code, ob.index, s, ob, "due"))
+            _counts, missing, owing = survey.tally(s.id, s.level, owing=True)
+            found.extend((0, ob.due_key, s.code, ob.category.position, s, ob) for ob in missing)
+            found.extend((1, ob.window.due.toordinal(), s.code, ob.category.position, s, ob)
+                         for ob in owing)
     found.sort(key=itemgetter(0, 1, 2, 3))
     owed = []
-    for _rank, _due, _code, _index, s, ob, state in found[:limit]:
-        period = ob.judged if state == "missing" else ob.window
-        label = ob.judged_label if state == "missing" else ob.window_label
-        owed.append(Owed(s.code, s.short_name, ob.code, ob.category.name,
-                         label, period.due if period else None, state))
+    for rank, _due, _code, _position, s, ob in found[:limit]:
+        period, label = (ob.judged, ob.judged_label) if rank == 0 else (ob.window, ob.window_label)
+        owed.append(Owed(s.code, s.short_name, ob.code, ob.category.name, label,
+                         period.due if period else None, "missing" if rank == 0 else "due"))
     return owed

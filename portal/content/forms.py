@@ -1,5 +1,6 @@
 """Staff forms for drafting, correcting, reviewing and withdrawing disclosures."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, MultipleFileField, SelectField, StringField, TextAreaField
@@ -31,6 +32,59 @@ class ItemForm(FlaskForm):
     attachments = MultipleFileField(
         _l("附件(PDF、PNG、JPG、XLSX，每个不超过10 MB)"),
     )
+    structured_fields: tuple[str, ...] = ()  # names of a policy's own fields (f_doc_no, ...)
+
+
+POLICY_LINKS = (
+    ("interprets", _l("解读的政策编号(可不填)"), _l("本文件是对哪份政策的解读：填写该政策公开页面地址中 /items/ 后面的数字")),
+    ("replaces", _l("替代的政策编号(可不填)"), _l("本文件施行后废止哪份政策：填写该政策公开页面地址中 /items/ 后面的数字")),
+)
+
+
+def item_form_class(category=None) -> type[ItemForm]:
+    """ItemForm, plus the standard's fields (f_doc_no, f_issuer, ...) when the category is a policy.
+
+    The fields carry no validators: the operation checks them and names the field it refuses,
+    so that its Chinese message appears next to the input.
+    """
+    if category is None or category.kind != "policy":
+        return ItemForm
+    fields, choices = {}, {}
+    for spec in category.field_list:
+        label = spec.get("label", spec["name"])
+        if not spec.get("required"):
+            label = _("%(n)s(可不填)", n=label)
+        if spec["type"] == "enum":
+            choices[f"f_{spec['name']}"] = [("", _("请选择"))] + [
+                (c, c) for c in spec.get("choices", [])]
+            field = SelectField(label, choices=[], validate_choice=False)
+        elif spec["type"] == "date":
+            field = StringField(label, description=_("如 2026-10-15"), render_kw={"type": "date"})
+        elif spec["name"] == "title":
+            field = StringField(_("%(n)s(不填则与上面的标题相同)", n=label),
+                                render_kw={"maxlength": 200})
+        else:
+            field = StringField(label, render_kw={"maxlength": 200})
+        fields[f"f_{spec['name']}"] = field
+    for name, label, help_text in POLICY_LINKS:
+        fields[f"f_{name}"] = StringField(label, description=help_text,
+                                          render_kw={"inputmode": "numeric"})
+    fields["structured_fields"] = tuple(fields)
+
+    def __init__(self, *args, **kwargs):
+        ItemForm.__init__(self, *args, **kwargs)
+        for name, options in choices.items():  # set on the instance, as the role form does
+            self[name].choices = options
+
+    return type("PolicyItemForm", (ItemForm,), {**fields, "__init__": __init__})
+
+
+def structured_values(form) -> dict:
+    """The policy fields of a submitted form, by the standard's names (doc_no, ...)."""
+    values = {name[2:]: form[name].data for name in form.structured_fields}
+    if "title" in values and not (values["title"] or "").strip():
+        values["title"] = form.title.data
+    return values
 
 
 class ReasonForm(FlaskForm):

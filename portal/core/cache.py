@@ -15,8 +15,8 @@ Two layers share one cache:
   before_request hooks and url_value_preprocessors; a page may only be @public_page if its
   response depends on nothing but the key below and the content version.
 
-The key is the raw scheme, script root, path and query string plus the ts and lang cookies;
-a request carrying the session cookie is never served from or stored in the cache.
+The key is the raw scheme, host, script root, path and query string plus the ts and lang
+cookies; a request carrying the session cookie is never served from or stored in the cache.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.http import http_date, is_resource_modified, parse_cookie
 
+from portal.core.clock import today
 from portal.extensions import db
 
 # Set by @public_page on the request environ: which entry the response belongs to.
@@ -129,11 +130,15 @@ def page_key(environ: dict, session_cookie_name: str) -> tuple | None:
         lang = cookies.get("lang", "")
     return (
         environ.get("wsgi.url_scheme", "http"),  # HSTS is sent on HTTPS only
+        # Feeds carry absolute URLs built from the Host header: never share them across hosts.
+        environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}",
         environ.get("SCRIPT_NAME", ""),
         environ.get("PATH_INFO", ""),
         environ.get("QUERY_STRING", ""),
         ts,
         lang,
+        # Deadlines and statuses shown on pages depend on the date: a new day, a new page.
+        today().isoformat(),
     )
 
 

@@ -4,5 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
-from portal.manage import views  # noqa: E402, F401
-from portal.manage import items  # noqa: E402, F401
+from portal.manage import items, views  # noqa: E402, F401  (routes register on import)

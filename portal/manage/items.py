@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from portal.accounts.forms import ActionForm
 from portal.content import operations as ops
-from portal.content.forms import CountersignForm, ItemForm, ReasonForm
+from portal.content.forms import CountersignForm, ReasonForm, item_form_class, structured_values
 from portal.content.models import Attachment, Item
 from portal.content.periods import period_text
 from portal.core.errors import OperationError, apply_to_form
@@ -15,16 +15,26 @@ from portal.core.tenancy import get_in_site_or_404
 from portal.extensions import db
 from portal.manage import bp
 from portal.sites.models import Site
-from portal.standards.models import categories_for_level
+from portal.standards.models import categories_for_level, get_category
 
 
 def _category_choices(site):
     return [(c.code, f"{c.code} {c.name}") for c in categories_for_level(site.level)]
 
 
+def _item_form(category_code):
+    """The item form, with a policy's own fields when the chosen category is a policy."""
+    category = get_category(category_code) if category_code else None
+    form = item_form_class(category)()
+    form.category.choices = _category_choices(g.site)
+    return form
+
+
 def _save(form, item=None):
     """Apply the form and its uploads in one go; on any refusal nothing is kept."""
     data = {**form.data, "category": form.category.data}
+    if form.structured_fields:
+        data["fields"] = structured_values(form)
     try:
         if item is None:
             item = ops.create_item(current_user, g.site, data)
@@ -70,8 +80,9 @@ def review_queue():
 def new_item():
     """Draft a new disclosure for this site."""
     require(current_user, g.site, "content.draft")
-    form = ItemForm()
-    form.category.choices = _category_choices(g.site)
+    chosen = request.form.get("category") if request.method == "POST" else request.args.get(
+        "category")
+    form = _item_form(chosen)
     if request.method == "GET" and request.args.get("category"):
         form.category.data = request.args["category"]
     if form.validate_on_submit():
@@ -80,7 +91,9 @@ def new_item():
             flash(_("草稿已保存。检查无误后请提交会签。"), "success")
             return redirect(url_for(".item", item_id=item.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("manage/item_form.html", site=g.site, form=form, item=None), status
+    policies = [c for c in categories_for_level(g.site.level) if c.kind == "policy"]
+    return render_template("manage/item_form.html", site=g.site, form=form, item=None,
+                           policy_categories=[] if form.structured_fields else policies), status
 
 
 @bp.route("/s/<code>/items/<int:item_id>", methods=["GET", "POST"])
@@ -88,8 +101,8 @@ def item(item_id):
     """One item in the console: edit the draft, see privacy problems, act on it."""
     require(current_user, g.site, "console.view")
     item = get_in_site_or_404(Item, item_id, g.site)
-    form = ItemForm()
-    form.category.choices = _category_choices(g.site)
+    form = _item_form(request.form.get("category") if request.method == "POST"
+                      else item.category_code)
     editable = item.status in ("draft", "returned") and can(current_user, g.site, "content.draft")
     if request.method == "POST":
         if not editable:
@@ -103,6 +116,9 @@ def item(item_id):
         form.title.data, form.body.data = item.draft_title, item.draft_body
         form.posting_days.data = item.posting_days
         form.reason.data = item.draft_reason
+        for name, value in item.draft_field_values.items():
+            if f"f_{name}" in form.structured_fields:
+                form[f"f_{name}"].data = str(value)
     status = 422 if request.method == "POST" else 200
     return render_template(
         "manage/item.html", site=g.site, item=item, form=form, editable=editable,
@@ -111,7 +127,16 @@ def item(item_id):
         may_review=ops.may_review(current_user, g.site, item),
         may_publish=can(current_user, g.site, "content.publish"),
         may_draft=can(current_user, g.site, "content.draft"),
+        field_labels=_field_labels(item),
     ), status
+
+
+def _field_labels(item):
+    """Labels of the policy fields an item's draft carries, for the reviewer's preview."""
+    category = get_category(item.category_code, item.standard_version)
+    labels = {spec["name"]: spec.get("label", spec["name"])
+              for spec in (category.field_list if category else [])}
+    return {**labels, "interprets": _("解读的政策编号"), "replaces": _("替代的政策编号")}
 
 
 def _act(item_id, action, message, form_class=ActionForm):

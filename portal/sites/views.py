@@ -2,7 +2,6 @@
 
 from flask import g, render_template
 
-from portal.content.queries import counts_by_category, public_items
 from portal.core.cache import public_page
 from portal.core.tenancy import bind_site_urls
 from portal.sites import bp
@@ -14,6 +13,8 @@ bind_site_urls(bp)
 
 def standard_outline(site):
     """The parts and 大类 that apply to a site's level, each with its public item count."""
+    from portal.content.queries import counts_by_category  # content imports sites: no cycle
+
     version = current_version()
     if version is None:
         return []
@@ -31,7 +32,7 @@ def standard_outline(site):
         group = groups[cat.parent_code]
         group["leaves"] += 1
         group["items"] += counts.get(cat.code, 0)
-    for code, group in groups.items():
+    for group in groups.values():
         if group["leaves"]:
             part = parts.setdefault(group["category"].part, {
                 "name": version.part_names.get(group["category"].part, ""), "groups": []})
@@ -43,6 +44,8 @@ def standard_outline(site):
 @public_page
 def show():
     """A site's home: latest disclosures, the standard's parts for its level, the sites below."""
+    from portal.content.queries import public_items
+
     site = g.site
     return render_template(
         "sites/show.html",
