@@ -130,6 +130,16 @@ def tree(app):
 
 
 @pytest.fixture
+def standard(app, tree):
+    """The tree plus the shipped content standard, loaded as the current version."""
+    from portal.standards.operations import ensure_loaded
+
+    with app.app_context():
+        ensure_loaded()
+        db.session.commit()
+
+
+@pytest.fixture
 def make_user(app):
     """Create a user with roles: make_user("13900000001", roles=[("510117004200", "publisher")])."""
     from portal.accounts.models import RoleGrant

@@ -29,15 +29,6 @@ VILLAGE_OBLIGATIONS = 80
 
 
 @pytest.fixture
-def standard(app, tree):
-    from portal.standards.operations import ensure_loaded
-
-    with app.app_context():
-        ensure_loaded()
-        db.session.commit()
-
-
-@pytest.fixture
 def publisher(standard, make_user):
     return make_user("13900000001", "赵德明", roles=[(VILLAGE, "publisher")])
 
@@ -281,6 +272,28 @@ def test_subtree_overdue_is_oldest_first_and_capped(ctx, standard):
     levels = {r.level for r in whole.ranking}
     assert levels == {"township", "village"}
     assert len(whole.ranking) == 2 + 4  # 安德街道 and 团结街道, their four villages
+
+
+def test_subtree_report_takes_a_handful_of_queries(ctx, publisher):
+    from sqlalchemy import event
+
+    for code in (VILLAGE, VILLAGE_B, TOWNSHIP):
+        q3(code, "A07.03", shanghai(2026, 10, 15, 9), publisher)
+        publish(code, "A05.01", date(2026, 3, 1), date(2026, 3, 1), shanghai(2026, 3, 2, 9),
+                publisher, kind="event")
+    city = Site.by_code(CITY)
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        report = subtree_report(city, today=date(2026, 10, 25))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(report.ranking) == 11
+    assert len(statements) <= 8  # never one per site or per category
 
 
 def test_owed_next_overdue_first_then_due(ctx, publisher):

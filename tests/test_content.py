@@ -19,15 +19,6 @@ ID = "11010519491231002X"
 
 
 @pytest.fixture
-def standard(app, tree):
-    from portal.standards.operations import ensure_loaded
-
-    with app.app_context():
-        ensure_loaded()
-        db.session.commit()
-
-
-@pytest.fixture
 def people(standard, make_user):
     """A village publisher, two village supervisors, a township publisher, an outsider."""
     return {
@@ -36,6 +27,7 @@ def people(standard, make_user):
         "finance": make_user("13900000003", "吴国庆", roles=[(VILLAGE, "finance_reviewer")]),
         "township": make_user("13900000004", "刘芳", roles=[(TOWNSHIP, "publisher")]),
         "outsider": make_user("13900000005", "外人", roles=[(OTHER, "supervisor")]),
+        "resident": make_user("13900000006", "张秀英"),
     }
 
 
@@ -117,7 +109,8 @@ def test_return_with_reason_then_resubmit(ctx, people):
     [
         ({"period": "2026-10"}, "period", "日期"),
         ({"category": "B03.01", "period": "2026-10-15"}, "period", "季度"),
-        ({"period": "2099-01-01"}, "period", "不能晚于今天"),
+        ({"period": "2099-01-01"}, "period", "不能晚于一年以后"),
+        ({"category": "B03.01", "period": "2099-Q1"}, "period", "不能晚于今天"),
         ({"category": "A11.02"}, "category", "不在村(社区)一级公开"),
         ({"category": "Z99.99"}, "category", "请选择公开类目"),
         ({"title": ""}, "title", "请填写标题"),
@@ -456,3 +449,37 @@ def test_period_dates(ctx, people):
     item = make_draft(people, {"category": "B03.01", "period": "2026-q2",
                                "title": "二季度经营支出", "body": "见表"})
     assert (item.period_start, item.period_end) == (date(2026, 4, 1), date(2026, 6, 30))
+
+
+def test_console_lists_what_my_sites_owe(client, auth, people):
+    auth.login("13900000001")
+    page = client.get("/manage/").get_data(as_text=True)
+    assert "接下来应公开" in page and "已逾期" in page
+
+
+OPERATIONS = {
+    "create_item": lambda actor, site, item: ops.create_item(actor, site, DECISION),
+    "update_draft": lambda actor, site, item: ops.update_draft(actor, site, item, DECISION),
+    "add_attachment": lambda actor, site, item: ops.add_attachment(actor, site, item, "a.pdf",
+                                                                   b"%PDF-1.4"),
+    "mask_draft": lambda actor, site, item: ops.mask_draft(actor, site, item),
+    "submit_item": lambda actor, site, item: ops.submit_item(actor, site, item),
+    "return_item": lambda actor, site, item: ops.return_item(actor, site, item, "原因"),
+    "countersign_item": lambda actor, site, item: ops.countersign_item(actor, site, item),
+    "start_correction": lambda actor, site, item: ops.start_correction(actor, site, item),
+    "withdraw_item": lambda actor, site, item: ops.withdraw_item(actor, site, item, "原因"),
+}
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+@pytest.mark.parametrize("outsider", ["a supervisor of another branch", "a resident"])
+def test_every_content_operation_refuses_outsiders(ctx, people, operation, outsider):
+    """Whatever the state of the item, someone without the permission there is refused."""
+    item = make_draft(people)
+    if operation in ("return_item", "countersign_item"):
+        ops.submit_item(who(people, "publisher"), item.site, item)
+    if operation in ("start_correction", "withdraw_item"):
+        publish(people, item)
+    actor = who(people, "outsider" if outsider.startswith("a supervisor") else "resident")
+    with pytest.raises(Forbidden):
+        OPERATIONS[operation](actor, item.site, item)

@@ -4,7 +4,6 @@
 import xml.etree.ElementTree as ET
 from datetime import datetime
 
-import portal.sites  # noqa: F401  (first: importing portal.content first meets an import cycle)
 from portal.content import operations as ops
 from portal.core.clock import frozen
 from portal.extensions import db
@@ -17,7 +16,6 @@ from tests.test_content import (  # noqa: F401  (people and standard are fixture
     make_draft,
     people,
     publish,
-    standard,
     who,
 )
 from tests.test_policies import DISTRICT, SIBLING_VILLAGE, publish_policy, upper  # noqa: F401

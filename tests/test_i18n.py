@@ -34,7 +34,7 @@ def _strings(value) -> tuple[str, ...]:
 
 
 def _method_map() -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
-    """The method map and options map of babel.cfg, exactly as pybabel reads them."""
+    """The method map and options map of babel.cfg as pybabel reads them, Jinja2 with i18n."""
     try:
         from babel.messages.frontend import parse_mapping_cfg
     except ImportError:  # Babel < 2.14
@@ -50,11 +50,6 @@ def _method_map() -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
     return method_map, options_map
 
 
-def _read_po():
-    with open(EN_PO, "rb") as fileobj:
-        return read_po(fileobj, locale="en")
-
-
 def _translatable(catalog):
     """Every message of a catalogue except its header."""
     return [message for message in catalog if message.id]
@@ -68,7 +63,8 @@ def _clean():
 
 @pytest.fixture(scope="module")
 def en_catalog():
-    return _read_po()
+    with open(EN_PO, "rb") as fileobj:
+        return read_po(fileobj, locale="en")
 
 
 def test_every_message_is_translated(en_catalog):

@@ -5,14 +5,13 @@ from datetime import date
 
 import pytest
 
-import portal.sites  # noqa: F401  (first: importing portal.content first meets an import cycle)
 from portal.content import operations as ops
 from portal.content.models import Item
 from portal.extensions import db
 from portal.policies.queries import site_policies
 from portal.sites.models import Site
 from tests.conftest import csrf_from
-from tests.test_content import OTHER, TOWNSHIP, VILLAGE, people, standard, who  # noqa: F401
+from tests.test_content import OTHER, TOWNSHIP, VILLAGE, people, who  # noqa: F401
 
 CITY, DISTRICT = "510100000000", "510117000000"
 SIBLING_VILLAGE = "510117005200"  # same district, another township

@@ -471,7 +471,7 @@ def _as_day(value) -> date | None:
 class _CodeMap:
     """The current code of an item filed under any version (None when its code was dropped)."""
 
-    def __init__(self, version: StandardVersion):
+    def __init__(self):
         self.cache: dict[tuple[str, str], str | None] = {}
 
     def __call__(self, version: str, code: str) -> str | None:
@@ -487,8 +487,8 @@ def load_items(where: list, join: bool, version: StandardVersion,
     """{site id: {obligation key: entries}} for the published items matching `where`.
 
     One aggregate query per set of periods judged (the earliest publication inside the judged
-    and the window period, per site and category) and one for the most recent event item per site and
-    category. Items filed under an older version are read too and mapped to current codes.
+    and the window period, per site and category), and one for each site's most recent item per
+    event or standing category. Items filed under an older version are mapped to current codes.
     """
     published = [Item.current_revision_id.is_not(None), Item.withdrawn_at.is_(None),
                  Item.first_published_at.is_not(None), *where]
@@ -500,7 +500,7 @@ def load_items(where: list, join: bool, version: StandardVersion,
             groups.setdefault(ob.group, []).append(ob)
         elif ob.family in ("event", "standing"):
             latest_codes.add(ob.code)
-    mapped = _CodeMap(version)
+    mapped = _CodeMap()
     items: dict[int, dict] = {}
     connection = db.session.connection()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
@@ -58,8 +58,11 @@ def parse_period(kind: str, text: str, today: date) -> tuple[date, date]:
         ) from None
     if start.year < 2000:
         raise OperationError(_("期间不能早于2000年"), "period")
-    if start > today:
+    if kind != "event" and start > today:
         raise OperationError(_("期间不能晚于今天"), "period")
+    if kind == "event" and start > today + timedelta(days=366):
+        # Notices of meetings and elections are published before the event, but not years ahead.
+        raise OperationError(_("事件日期不能晚于一年以后"), "period")
     return start, end
 
 

@@ -3,6 +3,7 @@
 import difflib
 
 from flask import abort, g, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.content import bp
@@ -58,9 +59,12 @@ def side_by_side(old: str, new: str) -> list[tuple]:
     return rows
 
 
-def _as_text(revision: ItemRevision) -> str:
+def _as_text(revision: ItemRevision, labels: dict[str, str]) -> str:
+    """A revision as lines to compare: title, structured fields, body, files."""
+    fields = "\n".join(f"[{labels.get(k, k)}] {v}"
+                       for k, v in sorted(revision.field_values.items()))
     files = "\n".join(f"[附件] {a.filename}" for a in revision.attachments)
-    return f"# {revision.title}\n\n{revision.body}\n{files}"
+    return f"# {revision.title}\n{fields}\n\n{revision.body}\n{files}"
 
 
 @bp.route("/items/<int:item_id>/history")
@@ -77,7 +81,12 @@ def history(item_id):
     diff = None
     if a in numbers and b in numbers and a != b:
         old, new = revisions[numbers.index(a)], revisions[numbers.index(b)]
-        diff = {"old": old, "new": new, "rows": side_by_side(_as_text(old), _as_text(new))}
+        category = get_category(item.category_code, item.standard_version)
+        labels = {f["name"]: f.get("label", f["name"]) for f in
+                  (category.field_list if category else [])}
+        labels.update(interprets=_("解读的政策"), replaces=_("替代的政策"))
+        diff = {"old": old, "new": new,
+                "rows": side_by_side(_as_text(old, labels), _as_text(new, labels))}
     return render_template("content/history.html", site=g.site, item=item,
                            revisions=revisions, diff=diff, ancestors=g.site.ancestors())
 

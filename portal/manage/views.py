@@ -59,8 +59,11 @@ def index():
         pending = _pending_residents([e["site"] for e in by_site.values()])
     if not by_site and not current_user.is_superadmin:
         return render_template("manage/no_roles.html"), 403
+    from portal.content.compliance import owed_next
+
     return render_template(
-        "manage/index.html", entries=list(by_site.values()), pending=pending
+        "manage/index.html", entries=list(by_site.values()), pending=pending,
+        owed=owed_next(current_user, limit=15),
     )
 
 
