@@ -37,7 +37,7 @@ def test_find_village_and_log_in_without_javascript(nojs_page: Page, shot, demo_
     expect(page).to_have_url(re.compile(r"/accounts/me$"))
 
     page.locator("header").get_by_role("link", name="管理后台").click()
-    expect(page.locator("ul.console-list")).to_contain_text("安龙村")
+    expect(page.locator("#my-sites")).to_contain_text("安龙村")
     shot(page, "3-console")
 
     page.locator("header").get_by_role("button", name="退出").click()
