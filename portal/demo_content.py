@@ -3514,7 +3514,7 @@ def load_content() -> Iterator[str]:
         yield "no content standard loaded: demo content skipped"
         return
     password = current_app.config["DEMO_PASSWORD"]
-    password_hash = account_ops._hasher().hash(password)
+    password_hash = account_ops.hash_password(password)
     created: list[User] = []
     with frozen(_at(date(2025, 9, 26), 0)):
         places, upper = _accounts(password_hash, created)

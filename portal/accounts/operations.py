@@ -40,6 +40,11 @@ def _hasher() -> PasswordHasher:
     return _HASHERS[key]
 
 
+def hash_password(password: str) -> str:
+    """The Argon2id hash of a password, with the deployment's cost parameters."""
+    return _hasher().hash(password)
+
+
 def _dummy_hash() -> str:
     """A hash to verify against when the mobile number is unknown, so both paths cost the same."""
     hasher = _hasher()
@@ -78,7 +83,7 @@ def register_user(mobile: str, password: str, display_name: str) -> User:
         raise OperationError(_("请填写称呼(不超过40字)"), "display_name")
     if db.session.scalar(db.select(User.id).where(User.mobile == mobile)):
         raise OperationError(_("该手机号已注册，请直接登录"), "mobile")
-    user = User(mobile=mobile, password_hash=_hasher().hash(password), display_name=display_name)
+    user = User(mobile=mobile, password_hash=hash_password(password), display_name=display_name)
     db.session.add(user)
     db.session.flush()
     audit.record(user, "accounts.register", target=user)
@@ -97,7 +102,7 @@ def authenticate(mobile: str, password: str) -> User | None:
     if user is None or user.disabled:
         return None
     if _hasher().check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher().hash(password)
+        user.password_hash = hash_password(password)
     return user
 
 
@@ -148,7 +153,7 @@ def change_password(user: User, old: str, new: str) -> None:
     except (VerificationError, InvalidHashError):
         raise OperationError(_("原密码不正确"), "old_password") from None
     check_password(new)
-    user.password_hash = _hasher().hash(new)
+    user.password_hash = hash_password(new)
     token = user.session_token
     revoke_all_sessions(user)
     db.session.flush()

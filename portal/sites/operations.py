@@ -11,6 +11,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from portal.core import audit
+from portal.core.audit import utcnow
 from portal.core.cache import bump_content_version
 from portal.core.permissions import require
 from portal.core.tenancy import CODE_LENGTH, LEVELS
@@ -218,8 +219,6 @@ def update_profile(actor, site: Site, data: dict) -> None:
     before = {k: getattr(site, k) for k in ("phone", "address", "population", "households", "intro")}
     for key in before:
         setattr(site, key, data.get(key) or None)
-    from portal.core.audit import utcnow
-
     site.updated_at = utcnow()
     bump_content_version()
     audit.record(actor, "site.update_profile", site=site, target=site, detail={"before": before})

@@ -19,14 +19,13 @@ def standard_outline(site):
     if version is None:
         return []
     counts = counts_by_category(site)
-    letter = {"city": "C", "district": "D", "township": "T", "village": "V"}[site.level]
     parts: dict[str, dict] = {}
     groups: dict[str, dict] = {}
     for cat in version.categories():
         if not cat.is_leaf:
             groups[cat.code] = {"category": cat, "leaves": 0, "items": 0}
             continue
-        applies = letter in cat.levels or counts.get(cat.code)
+        applies = cat.publishes_at(site.level) or counts.get(cat.code)
         if not applies:
             continue
         group = groups[cat.parent_code]
