@@ -83,7 +83,8 @@ def load_demo():
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app."""
+    from portal.search.cli import search_cli
     from portal.standards.cli import standard_cli
 
-    for group in (sites_cli, users_cli, demo_cli, standard_cli):
+    for group in (sites_cli, users_cli, demo_cli, standard_cli, search_cli):
         app.cli.add_command(group)

@@ -25,6 +25,7 @@ from portal.core.permissions import ROLE_PERMISSIONS, can, require, roles_at
 from portal.core.privacy import KIND_NAMES, find_identifiers, line_of, mask_text
 from portal.core.storage import storage
 from portal.extensions import db
+from portal.search.indexer import enqueue as enqueue_search
 from portal.sites.models import Site
 from portal.standards.models import Category, current_version, get_category
 
@@ -380,6 +381,7 @@ def countersign_item(actor, site: Site, item: Item, dissent: str = "") -> ItemRe
     db.session.add(ReviewEvent(item_id=item.id, site_id=site.id, action="countersign",
                                actor_id=actor.id, note=dissent))
     bump_content_version()
+    enqueue_search("item", item.id)
     audit.record(actor, "content.publish", site=site, target=item,
                  detail={"revision": number, "sha256": revision.content_sha256})
     return revision
@@ -412,6 +414,7 @@ def withdraw_item(actor, site: Site, item: Item, reason: str) -> None:
     db.session.add(ReviewEvent(item_id=item.id, site_id=site.id, action="withdraw",
                                actor_id=actor.id, note=reason))
     bump_content_version()
+    enqueue_search("item", item.id)
     audit.record(actor, "content.withdraw", site=site, target=item, detail={"reason": reason})
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from portal.core.cache import public_page
 from portal.extensions import db
 from portal.main import bp
+from portal.search.service import search_service
 from portal.sites.models import Site, ancestors_of_many, find_sites
 
 ONE_YEAR = 365 * 24 * 3600
@@ -78,6 +79,13 @@ def healthz():
         checks["database"] = "ok"
     except Exception as exc:  # any failure means not ready; say which
         checks["database"] = f"error: {type(exc).__name__}"
+    try:
+        indexer = search_service().indexer
+        lag = indexer.lag()
+        checks["search"] = "ok" if lag <= current_app.config["SEARCH_HEALTHY_LAG"] else (
+            f"error: {lag} outbox change(s) not indexed")
+    except Exception as exc:  # an unreadable index is not ready either
+        checks["search"] = f"error: {type(exc).__name__}"
     ok = all(v == "ok" for v in checks.values())
     return jsonify(status="ok" if ok else "error", checks=checks), 200 if ok else 503
 
