@@ -49,6 +49,49 @@ class Defaults:
     PAGE_CACHE_SECONDS = 60  # how long a public page may be served from the page cache
     PAGE_CACHE_SIZE = 2000  # entries per process
     CONTENT_VERSION_CHECK_SECONDS = 1.0  # how stale another process's cache may be after a publish
+    SEARCH_BACKEND = "tantivy"  # or "whoosh"; see README, Search
+    SEARCH_INDEX_DIR = None  # default: instance/search (one folder per backend inside)
+    SEARCH_INDEX_AFTER_COMMIT = True  # False when `flask --app portal search follow` runs
+    SEARCH_PAGE_SIZE = 10
+    SEARCH_HEALTHY_LAG = 1000  # /healthz reports an error when more changes wait to be indexed
+    # Letterbox (来信): see README, "Letterbox". Deadlines per letter type; "working" days follow
+    # the official holiday calendar with 调休, "calendar" days do not. "from" says whether the
+    # answer clock starts when the office receives the letter or when it accepts it.
+    LETTER_DEADLINES: dict = {
+        "default": {"accept": 3, "answer": 10, "answer_simple": 3, "extension": 10,
+                    "unit": "working", "from": "accepted"},
+        # 四川省村务公开条例 arts. 16-17: the village answers within 10 days, the township or
+        # county within 20 days of receipt; the regulation allows no extension.
+        "objection": {"accept": 3, "answer": 20, "answer_by_level": {"village": 10},
+                      "answer_simple": None, "extension": 0, "unit": "calendar",
+                      "from": "received"},
+        # 政府信息公开条例 art. 33: 20 working days from receipt, extendable once by 20.
+        "info_request": {"accept": 3, "answer": 20, "answer_simple": None, "extension": 20,
+                         "unit": "working", "from": "received"},
+    }
+    LETTERS_ALLOW_ANONYMOUS = True  # write without an account (with a CAPTCHA)
+    LETTERS_STATS_MIN_SAMPLE = 5  # rates are shown only from this many letters
+    LETTERS_STATS_DAYS = 365  # statistics cover letters received in this many days
+    LETTERS_RATING_DAYS = 15  # an answered letter not rated within this many days is closed
+    LETTERS_DUPLICATE_MINUTES = 10  # the same letter again within this time is not a new letter
+    LETTERS_WRITE_RATE_LIMIT = "5 per minute;20 per hour"  # per IP address
+    LETTERS_WRITE_ACCOUNT_RATE_LIMIT = "10 per hour;30 per day"  # per logged-in account
+    LETTERS_TRACK_RATE_LIMIT = "10 per minute;60 per hour"  # per IP address
+    LETTERS_TRACK_NUMBER_RATE_LIMIT = "10 per hour"  # per letter number, from any address
+    LETTERS_CAPTCHA_RATE_LIMIT = "30 per minute"  # CAPTCHA images per IP address
+    LETTERS_CAPTCHA_MINUTES = 10  # a CAPTCHA must be answered within this time, once
+    LETTERS_CAPTCHA_TEXT = None  # a callable returning the text; only tests set it
+    PUBLIC_BASE_URL = None  # e.g. https://cunwu.example.cn, for links in e-mails sent by cron
+    MAIL_SERVER = None  # SMTP host; None writes messages as .eml files to MAIL_OUTBOX_DIR
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS
+    MAIL_USE_SSL = False  # SMTP over TLS (port 465)
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "阳光村务 <noreply@localhost>"
+    MAIL_TIMEOUT = 10  # seconds per SMTP connection
+    MAIL_OUTBOX_DIR = None  # default: instance/mail_outbox (development, no MAIL_SERVER)
+    MAIL_DELIVER_AFTER_REQUEST = True  # send queued mail at the end of the request that queued it
     DEMO_PASSWORD = "Demo@2026cun"  # demo accounts only; never used outside `portal demo`
 
 

@@ -58,19 +58,23 @@ def register_blueprints(app: Flask) -> None:
     from portal.compliance import bp as compliance_bp
     from portal.content import bp as content_bp
     from portal.feeds import bp as feeds_bp
+    from portal.letterbox import bp as letterbox_bp
     from portal.main import bp as main_bp
     from portal.manage import bp as manage_bp
     from portal.policies import bp as policies_bp
+    from portal.search import bp as search_bp
     from portal.sites import bp as sites_bp
     from portal.standards import models as _standards  # noqa: F401  (tables only, no pages yet)
 
     for bp in (main_bp, sites_bp, content_bp, compliance_bp, policies_bp, feeds_bp, accounts_bp,
-               manage_bp):
+               manage_bp, search_bp, letterbox_bp):
         app.register_blueprint(bp)
 
     from portal.cli import register_commands
+    from portal.letterbox.cli import letters_cli
 
     register_commands(app)
+    app.cli.add_command(letters_cli)
 
 
 def register_hooks(app: Flask) -> None:
@@ -80,6 +84,7 @@ def register_hooks(app: Flask) -> None:
 
     security.init_app(app)
     cache.init_app(app)
+    _index_after_commit()
     register_error_handlers(app)
 
     @app.context_processor
@@ -103,6 +108,18 @@ def register_hooks(app: Flask) -> None:
     @app.teardown_request
     def _forget_request_state(exc):
         g.pop("permission_cache", None)
+
+
+def _index_after_commit() -> None:
+    """Search: apply the outbox right after each commit that wrote to it (once per process)."""
+    from flask_sqlalchemy.session import Session as FlaskSession
+
+    from portal.search.indexer import install_after_commit
+    from portal.search.service import indexer_after_commit
+
+    if not getattr(FlaskSession, "_portal_search_hooked", False):
+        install_after_commit(FlaskSession, indexer_after_commit)
+        FlaskSession._portal_search_hooked = True
 
 
 def item_state(status: str) -> str:

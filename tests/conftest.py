@@ -20,7 +20,8 @@ from portal import create_app
 from portal.config import DIVISIONS_DIR, normalise_database_url
 from portal.extensions import db, limiter
 
-PG_SCHEMA = "portal_test"
+# One schema per pytest process, so that two runs on one server never drop each other's tables.
+PG_SCHEMA = f"portal_test_{os.getpid()}"
 PASSWORD = "Test-pass-2026"
 
 # A small real slice of Chengdu: two districts, three townships, six villages and communities.
@@ -48,6 +49,17 @@ def database_url(tmp_dir: str) -> str:
     return f"{url}{sep}options=-csearch_path%3D{PG_SCHEMA}"
 
 
+def drop_test_schema() -> None:
+    """Remove this run's PostgreSQL schema (nothing to do on SQLite)."""
+    url = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if not url:
+        return
+    engine = create_engine(normalise_database_url(url))
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def app():
     """One application and one migrated database for the whole run."""
@@ -59,6 +71,7 @@ def app():
                 "SQLALCHEMY_DATABASE_URI": database_url(tmp),
                 "RATELIMIT_STORAGE_URI": "memory://",
                 "SERVER_NAME": None,
+                "SEARCH_INDEX_DIR": os.path.join(tmp, "search"),
                 # Cheap argon2 parameters: the tests check behaviour, not hashing cost.
                 "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
             }
@@ -69,6 +82,7 @@ def app():
         yield app
         with app.app_context():
             db.engine.dispose()
+        drop_test_schema()
 
 
 @pytest.fixture(autouse=True)
@@ -90,10 +104,13 @@ def _clean(app):
                     conn.execute(text(f"DROP TRIGGER {name}"))
                 for name in tables:
                     conn.execute(text(f"DELETE FROM {name}"))
+                conn.execute(text("DELETE FROM sqlite_sequence"))  # as RESTART IDENTITY
                 for _name, sql in triggers:
                     conn.execute(text(sql))
         limiter.reset()
         app.extensions["page_cache"].clear()
+        if "portal_search" in app.extensions:
+            app.extensions["portal_search"].indexer.reset()
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ def test_account_pages_are_not_cached(client):
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "checks": {"database": "ok"}}
+    assert response.json == {"status": "ok", "checks": {"database": "ok", "search": "ok"}}
 
 
 def test_404_and_405_are_chinese(client):

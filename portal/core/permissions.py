@@ -25,6 +25,7 @@ PERMISSIONS = {
     "finance.import": _l("导入财务数据"),
     "finance.review": _l("审核财务公开(民主理财小组)"),
     "letters.handle": _l("受理和答复来信"),
+    "letters.manage_mailboxes": _l("设立和维护领导信箱"),
     "polls.manage": _l("组织投票和评议"),
     "compliance.view": _l("查看公开合规情况"),
 }
@@ -40,7 +41,8 @@ ROLES = {
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "site_admin": frozenset(
-        {"console.view", "site.edit", "roles.grant", "residents.verify", "compliance.view"}
+        {"console.view", "site.edit", "roles.grant", "residents.verify", "compliance.view",
+         "letters.manage_mailboxes"}
     ),
     "publisher": frozenset(
         {"console.view", "content.draft", "content.publish", "finance.import", "compliance.view"}
