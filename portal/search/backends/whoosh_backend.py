@@ -2,8 +2,8 @@
 
 Text fields split on spaces only: the tokens were already folded and segmented by
 portal.search.analysis, so no stemming, stop words or lower-casing happen here. Queries are built
-as query objects (Term, Or, And), never parsed from a string. Scope and filters are required
-with boost 0, so they restrict results without reordering them; facets are counted with
+as query objects (Term, Or, And), never parsed from a string. Scope and filters go to the
+searcher as a filter, so they restrict results without reordering them; facets are counted with
 FieldFacet over sortable columns. A writer is opened per batch with a short lock timeout, so a
 held lock raises IndexBusy and the change stays in the outbox; every search opens a fresh
 searcher, so commits of other processes are seen at once.
@@ -186,19 +186,20 @@ class WhooshBackend(SearchBackend):
             clauses.append(wq.Term(name, value))
         return _all_of(clauses) if clauses else None
 
-    def _query(self, query: SearchQuery) -> wq.Query | None:
-        """The whole query; None when a word can match nothing."""
+    def _query(self, query: SearchQuery) -> tuple[wq.Query | None, wq.Query | None]:
+        """(what is scored, what restricts it); (None, None) when a word can match nothing.
+
+        The restriction goes to the searcher as a filter, so it never takes part in scoring:
+        a boost-0 clause inside an And divides by its boost when Whoosh skips blocks by
+        quality (ZeroDivisionError in 2.7.4), and Require builds an AndNotMatcher instead.
+        """
         words = [_word(term) for term in query.terms]
         if any(word is None for word in words):
-            return None
+            return None, None
         restriction = self._restriction(query)
         if not words:
-            return restriction if restriction is not None else wq.Every()
-        if restriction is None:
-            return _all_of(words)
-        # Boost 0: the restriction must match but adds nothing to the score (whoosh's Require
-        # would say this, but in 2.7.4 it builds an AndNotMatcher and so excludes instead).
-        return wq.And([*words, restriction.with_boost(0.0)])
+            return (restriction if restriction is not None else wq.Every()), None
+        return _all_of(words), restriction
 
     def _facets(self, results) -> dict[str, list[tuple[str, int]]]:
         """Counts per facet value, by count descending then value, FACET_SIZE at most."""
@@ -211,10 +212,12 @@ class WhooshBackend(SearchBackend):
 
     def search(self, query: SearchQuery) -> SearchHits:
         """Answer a query with a page of ids, the total and (if asked) facet counts."""
-        built = self._query(query)
+        built, restriction = self._query(query)
         if built is None:
             return SearchHits(total=0, ids=[])
         options = {"limit": max(1, query.offset + query.limit), "terms": False}
+        if restriction is not None:
+            options["filter"] = restriction
         if query.order == "date" or not query.terms:
             options["sortedby"] = sorting.FieldFacet("published", reverse=True)
         if query.facets:
