@@ -66,19 +66,28 @@ def get_in_site_or_404(model, row_id, site):
 
 
 def bind_site_urls(bp) -> None:
-    """Give a blueprint under /s/<code>/ the site as g.site and keep the code in its links."""
-    from flask import g
+    """Give a blueprint's /s/<code>/ routes the site as g.site and keep the code in its links.
+
+    Routes without a code (a blueprint may have both) are left alone; links to endpoints that
+    take a code get the current site's unless they name another.
+    """
+    from flask import current_app, g
 
     from portal.sites.models import Site
 
     @bp.url_value_preprocessor
     def _load_site(endpoint, values):
-        site = Site.by_code((values or {}).pop("code", None))
+        code = (values or {}).pop("code", None)
+        if code is None:
+            return
+        site = Site.by_code(code)
         if site is None:
             abort(404)
         g.site = site
 
     @bp.url_defaults
     def _add_code(endpoint, values):
-        if "code" not in values and getattr(g, "site", None) is not None:
+        if "code" in values or getattr(g, "site", None) is None:
+            return
+        if current_app.url_map.is_endpoint_expecting(endpoint, "code"):
             values["code"] = g.site.code

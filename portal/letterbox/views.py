@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.core.cache import public_page
 from portal.core.errors import OperationError, apply_to_form
 from portal.core.storage import storage
+from portal.core.tenancy import bind_site_urls
 from portal.extensions import db, limiter
 from portal.letterbox import bp, captcha, display, operations
 from portal.letterbox.forms import LetterForm, RateForm, TrackForm
@@ -37,22 +38,7 @@ RECEIPTS = "letter_receipts"  # number -> query code, to show on the receipt pag
 display.register(bp)
 
 
-@bp.url_value_preprocessor
-def _load_site(endpoint, values):
-    code = (values or {}).pop("code", None)
-    if code is not None:
-        site = Site.by_code(code)
-        if site is None:
-            abort(404)
-        g.site = site
-
-
-@bp.url_defaults
-def _add_code(endpoint, values):
-    if "code" in values or getattr(g, "site", None) is None:
-        return
-    if current_app.url_map.is_endpoint_expecting(endpoint, "code"):
-        values["code"] = g.site.code
+bind_site_urls(bp)
 
 
 @bp.after_request

@@ -9,22 +9,14 @@ from portal.accounts.forms import ActionForm
 from portal.accounts.models import Residency, RoleGrant
 from portal.core.errors import OperationError, apply_to_form
 from portal.core.permissions import ROLES, can, require
-from portal.core.tenancy import get_in_site_or_404
+from portal.core.tenancy import bind_site_urls, get_in_site_or_404
 from portal.extensions import db
 from portal.manage import bp
 from portal.manage.forms import GrantRoleForm, ProfileForm, ReviewForm
 from portal.sites import operations as site_ops
 from portal.sites.models import Site
 
-
-@bp.url_value_preprocessor
-def _load_site(endpoint, values):
-    code = (values or {}).pop("code", None)
-    if code is not None:
-        site = Site.by_code(code)
-        if site is None:
-            abort(404)
-        g.site = site
+bind_site_urls(bp)
 
 
 @bp.before_request
@@ -33,12 +25,6 @@ def _staff_only():
     """Everything here needs a login; a site's pages need a role on it or above it."""
     if getattr(g, "site", None) is not None:
         require(current_user, g.site, "console.view")
-
-
-@bp.url_defaults
-def _keep_code(endpoint, values):
-    if "code" not in values and getattr(g, "site", None) is not None and endpoint != "manage.index":
-        values["code"] = g.site.code
 
 
 @bp.route("/")
