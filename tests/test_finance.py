@@ -309,3 +309,24 @@ def test_period_visibility_is_scoped_to_the_site(ctx, people):
     assert queries.find_period(Site.by_code(OTHER), PERIOD) is None
     assert queries.find_period(village(), PERIOD).id == revision.period_id
     assert date(2026, 7, 1) == revision.period.start
+
+
+def test_statement_corrects_the_item_written_by_hand_for_that_quarter(ctx, people, make_user):
+    from portal.content import operations as content_ops
+
+    supervisor = db.session.get(User, make_user("13900000008", roles=[(VILLAGE, "supervisor")]))
+    clerk = who(people, "clerk")
+    by_hand = content_ops.create_item(clerk, village(), {
+        "category": "B02.02", "period": PERIOD, "title": "发包收入", "body": "承包费 14,400 元"})
+    content_ops.submit_item(clerk, village(), by_hand)
+    content_ops.countersign_item(supervisor, village(), by_hand)
+    revision = ops.import_ledger(clerk, village(), PERIOD, "a.csv", as_csv(EXAMPLE))
+    items = ops.submit_statement(clerk, village(), revision)
+    assert by_hand in items
+    assert db.session.scalar(db.select(db.func.count(Item.id)).where(
+        Item.category_code == "B02.02")) == 1
+    ops.countersign_statement(who(people, "finance"), village(), revision)
+    db.session.commit()
+    db.session.refresh(by_hand)
+    assert by_hand.current_revision.number == 2 and "张*英" in by_hand.current_revision.body
+    assert queries.is_public(revision)

@@ -81,7 +81,7 @@ def test_import_errors_then_fix_then_publish_then_public(client, auth, people):
     assert income["type"] == "number" and income["currency"] == "CNY"
 
     township = client.get(f"/s/{TOWNSHIP}/finance/").get_data(as_text=True)
-    assert "安龙村" in township and "80,360.00" in township
+    assert "安龙村" in township and "8.04" in township  # 80,360.00 元 in 万元
 
 
 def test_import_is_refused_to_outsiders_and_anonymous(client, auth, people):
@@ -106,3 +106,22 @@ def test_unknown_site_and_period(client, people):
     assert client.get(BASE + "2026-Q9/").status_code == 404
     assert client.get(BASE + "2026-Q3/").status_code == 404
     assert EXAMPLE
+
+
+def test_special_funds_received_spent_and_balance(client, people, ctx):
+    from portal.accounts.models import User
+    from portal.extensions import db
+    from portal.finance import operations as ops
+    from portal.sites.models import Site
+
+    clerk, finance = db.session.get(User, people["clerk"]), db.session.get(User, people["finance"])
+    site = Site.by_code(VILLAGE)
+    revision = ops.import_ledger(clerk, site, PERIOD, "a.csv", as_csv(EXAMPLE))
+    db.session.commit()
+    assert "高标准农田" not in client.get(BASE + "funds").get_data(as_text=True)  # not public yet
+    ops.submit_statement(clerk, site, revision)
+    ops.countersign_statement(finance, site, revision)
+    db.session.commit()
+    page = client.get(BASE + "funds").get_data(as_text=True)
+    assert "高标准农田建设补助（区级）" in page and "区级" in page
+    assert "20,960.00" in page and "15,360.00" in page and "5,600.00" in page  # left over

@@ -86,23 +86,23 @@ def statement_body(site: Site, revision: LedgerRevision, code: str, entries) -> 
     mine = [e for e in entries if e.category_code == code]
     lines = [_("%(s)s%(p)s%(n)s明细如下（单位：元）。", s=site.short_name, p=when, n=name), ""]
     if mine:
-        lines += [_("| 日期 | 凭证号 | 科目 | 摘要 | 对方单位 | 金额(元) |"),
-                  "|---|---|---|---|---|---:|"]
-        for e in mine:
+        lines += [_("| 序号 | 日期 | 凭证号 | 科目 | 摘要 | 对方单位 | 金额(元) |"),
+                  "|---:|---|---|---|---|---|---:|"]
+        for n, e in enumerate(mine, start=1):
             amount = e.income_fen or e.expense_fen
-            lines.append(f"| {e.day.isoformat()} | {_cell(e.voucher)} | "
+            lines.append(f"| {n} | {e.day.isoformat()} | {_cell(e.voucher)} | "
                          f"{e.account_code} {_cell(e.account_name)} | {_cell(e.summary)} | "
                          f"{_cell(e.counterparty)} | {yuan(amount)} |")
         total = sum(e.income_fen or e.expense_fen for e in mine)
-        lines.append(_("|  |  |  | **合计** |  | **%(t)s** |", t=yuan(total)))
+        lines.append(_("|  |  |  |  | **合计** |  | **%(t)s** |", t=yuan(total)))
     else:
         lines.append(_("本季度无%(n)s发生额（合计0.00元）。", n=name))
     lines += ["", _("**本季度资金收支总体情况**（单位：元）"), "",
               _("| 项目 | 金额(元) |"), "|---|---:|",
-              _("| 期初余额 | %(v)s |", v=yuan(revision.opening_fen)),
-              _("| 本期收入合计 | %(v)s |", v=yuan(revision.income_fen)),
-              _("| 本期支出合计 | %(v)s |", v=yuan(revision.expense_fen)),
-              _("| 期末余额 | %(v)s |", v=yuan(revision.closing_fen)), "",
+              _("| 上季度末结余 | %(v)s |", v=yuan(revision.opening_fen)),
+              _("| 本季度收入合计 | %(v)s |", v=yuan(revision.income_fen)),
+              _("| 本季度支出合计 | %(v)s |", v=yuan(revision.expense_fen)),
+              _("| 本季度末结余 | %(v)s |", v=yuan(revision.closing_fen)), "",
               _("完整的收支明细、图表和数据下载见本站“财务公开”栏目 %(p)s 期。", p=revision.period.key)]
     return title, "\n".join(lines)
 
@@ -131,12 +131,21 @@ def _earlier_items(revision: LedgerRevision) -> dict[str, Item]:
     return {code: item for code, item in rows}  # the latest revision's item wins (and its own)
 
 
+def _hand_written(site: Site, code: str, start) -> Item | None:
+    """An item of the same category and quarter written by hand: the statement corrects it."""
+    return db.session.scalar(
+        db.select(Item).where(Item.site_id == site.id, Item.category_code == code,
+                              Item.period_kind == "quarter", Item.period_start == start,
+                              Item.status != "withdrawn").order_by(Item.id).limit(1))
+
+
 def submit_statement(actor, site: Site, revision: LedgerRevision) -> list[Item]:
     """Write the statement into the finance categories' items and hand them to the reviewers.
 
     A first statement creates one item per category (a nil return where nothing happened, as the
-    standard requires every quarter); a re-imported period corrects the same items, with the
-    import's reason, so their public history shows each revision.
+    standard requires every quarter) or corrects the one written by hand for that quarter; a
+    re-imported period corrects the same items, with the import's reason, so their public history
+    shows each revision.
     """
     require(actor, site, "finance.import")
     require(actor, site, "content.publish")
@@ -154,8 +163,8 @@ def submit_statement(actor, site: Site, revision: LedgerRevision) -> list[Item]:
     for code in STATEMENT_CATEGORIES:
         title, body = statement_body(site, revision, code, entries)
         data = {"category": code, "period": revision.period.key, "title": title, "body": body,
-                "reason": revision.reason or _("重新导入账目")}
-        item = earlier.get(code)
+                "reason": revision.reason or _("以导入的明细账为准")}
+        item = earlier.get(code) or _hand_written(site, code, revision.period.start)
         if item is None:
             item = content_ops.create_item(actor, site, data)
         else:

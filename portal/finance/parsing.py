@@ -274,6 +274,11 @@ def parse_ledger(rows: list[tuple[int, list]], start: date, end: date) -> Ledger
         i = columns.get(key)
         return cells[i] if i is not None and i < len(cells) else None
 
+    # Labels are translated once, not on every row (gettext per row was half the time).
+    l_income, l_expense, l_balance = _("收入"), _("支出"), _("余额")
+    l_counterparty, l_summary, l_voucher = _("对方单位"), _("摘要"), _("凭证号")
+    l_settlement, l_fund = _("结算方式"), _("专项资金")
+
     def money(cells, key, number, label):
         try:
             return parse_money(cell(cells, key))
@@ -292,7 +297,7 @@ def parse_ledger(rows: list[tuple[int, list]], start: date, end: date) -> Ledger
         summary = _text(cell(cells, "summary"))
         word = re.sub(r"\s+", "", summary)
         if word in OPENING_WORDS or word in CLOSING_WORDS:
-            value = money(cells, "balance", number, _("余额"))
+            value = money(cells, "balance", number, l_balance)
             if "balance" not in columns:
                 errors.append((number, _("缺少“余额”列，无法读取%(w)s", w=word)))
             elif value is None:
@@ -331,8 +336,8 @@ def parse_ledger(rows: list[tuple[int, list]], start: date, end: date) -> Ledger
             errors.append((number, _("未知科目“%(v)s”，请使用村集体经济组织会计科目",
                                      v=_text(cell(cells, "account_code")) or
                                      _text(cell(cells, "account_name")))))
-        income = money(cells, "income", number, _("收入"))
-        expense = money(cells, "expense", number, _("支出"))
+        income = money(cells, "income", number, l_income)
+        expense = money(cells, "expense", number, l_expense)
         if len(errors) == before:
             if not income and not expense:
                 errors.append((number, _("收入和支出都为空或为零")))
@@ -346,12 +351,12 @@ def parse_ledger(rows: list[tuple[int, list]], start: date, end: date) -> Ledger
         voucher = _text(cell(cells, "voucher"))
         settlement = _text(cell(cells, "settlement"))
         fund = _text(cell(cells, "fund"))
-        for label, value in ((_("对方单位"), counterparty), (_("摘要"), summary)):
+        for label, value in ((l_counterparty, counterparty), (l_summary, summary)):
             for f in find_identifiers(value):
                 errors.append((number, _("%(l)s含未遮蔽的%(k)s，请改为 %(m)s", l=label,
                                          k=KIND_NAMES[f.kind], m=f.masked)))
-        for label, value, limit in ((_("对方单位"), counterparty, 100), (_("凭证号"), voucher, 40),
-                                    (_("结算方式"), settlement, 20), (_("专项资金"), fund, 100)):
+        for label, value, limit in ((l_counterparty, counterparty, 100), (l_voucher, voucher, 40),
+                                    (l_settlement, settlement, 20), (l_fund, fund, 100)):
             if len(value) > limit:
                 errors.append((number, _("%(l)s不能超过%(n)d字", l=label, n=limit)))
         if len(errors) == before:

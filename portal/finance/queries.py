@@ -213,3 +213,42 @@ def _late_entries(revision: LedgerRevision, entries) -> list[Anomaly]:
 def account_name(code: str) -> str:
     account = CHART.get(code)
     return account.name if account else code
+
+
+# ----------------------------------------------------------------------------- special funds
+
+LEVEL_NAMES = ("中央", "省", "市", "区", "县", "乡镇", "街道")
+
+
+@dataclass
+class Fund:
+    name: str
+    level: str | None  # read from the name: “……（区级）”
+    received: int = 0
+    spent: int = 0
+    entries: list = field(default_factory=list)
+
+    @property
+    def balance(self) -> int:
+        return self.received - self.spent
+
+
+def special_funds(revision_ids: list[int]) -> list[Fund]:
+    """专项资金 of the given revisions: received → spent → balance, with their entries."""
+    import re
+
+    if not revision_ids:
+        return []
+    funds: dict[str, Fund] = {}
+    rows = db.session.scalars(db.select(LedgerEntry).where(
+        LedgerEntry.revision_id.in_(revision_ids), LedgerEntry.fund != "")
+        .order_by(LedgerEntry.day, LedgerEntry.line))
+    for e in rows:
+        fund = funds.get(e.fund)
+        if fund is None:
+            m = re.search(r"[(（](中央|省|市|区|县|乡镇|街道)级[)）]", e.fund)
+            fund = funds[e.fund] = Fund(e.fund, m[1] if m else None)
+        fund.received += e.income_fen
+        fund.spent += e.expense_fen
+        fund.entries.append(e)
+    return sorted(funds.values(), key=lambda f: f.entries[0].day, reverse=True)

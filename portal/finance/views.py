@@ -27,6 +27,15 @@ def _yuan_filter(fen):
     return "" if fen is None else yuan(fen)
 
 
+@bp.app_template_filter("wan")
+def _wan_filter(fen):
+    """Fen as 万元 with two decimals, for side-by-side tables on a phone."""
+    if fen is None:
+        return ""
+    wan = (fen + 5000) // 10000  # hundreds of 元, rounded half up
+    return f"{wan // 100:,}.{wan % 100:02d}"
+
+
 def _is_staff() -> bool:
     return any(can(current_user, g.site, p) for p in STAFF_PERMISSIONS)
 
@@ -76,6 +85,15 @@ def _township():
     rows, year = comparison(g.site, request.args.get("year", type=int))
     return render_template("finance/compare.html", site=g.site, ancestors=g.site.ancestors(),
                            rows=rows, year=year)
+
+
+@bp.route("/funds")
+@public_page
+def funds():
+    """Special funds (专项资金): what was received, from which level, what it paid for, what is left."""
+    public = queries.current_public([g.site.id])
+    return render_template("finance/funds.html", site=g.site, ancestors=g.site.ancestors(),
+                           funds=queries.special_funds([r.id for r in public.values()]))
 
 
 @bp.route("/import", methods=["POST"])
