@@ -101,3 +101,40 @@ def test_township_comparison_fits_a_phone(page: Page, shot):
     assert page.locator(".finance-compare tbody tr").count() >= 10
     assert_fits(page)
     shot(page, "compare")
+
+
+def test_benefit_list_is_posted_with_masked_names(browser, live_server, page: Page, shot,
+                                                  demo_password, tmp_path):
+    path = tmp_path / "低保名单.csv"
+    path.write_text("户主姓名,身份证号码,家庭人口,保障金额(元)\n"
+                    "王桂芬,11010519491231002X,2,1260\n陈大勇,,1,640\n", encoding="utf-8")
+    page.goto("/accounts/login")
+    log_in(page, CLERK, demo_password)
+    page.goto(f"/s/{VILLAGE}/finance/benefits/")
+    page.get_by_label("名单类别").select_option("dibao")
+    page.get_by_label("标题").fill("安龙村2026年12月低保对象公示名单")
+    page.get_by_label("名单文件").set_input_files(str(path))
+    page.get_by_role("button", name="检查并导入").click()
+    expect(page.locator(".flash")).to_contain_text("名单已导入")
+    list_url = page.url
+    log_out(page)
+
+    page.goto("/accounts/login")
+    log_in(page, FINANCE, demo_password)
+    page.goto(list_url)
+    page.get_by_role("button", name="会签并公示7天").click()
+    expect(page.locator(".flash")).to_contain_text("公示7天")
+    log_out(page)
+
+    resident = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN",
+                                   base_url=live_server)
+    reader = resident.new_page()
+    reader.goto(list_url)
+    names = reader.locator(".benefit-names")
+    expect(names).to_contain_text("王*芬")
+    expect(names).to_contain_text("110105********002X")
+    expect(reader.locator("main")).not_to_contain_text("王桂芬")
+    expect(reader.locator(".benefit-totals")).to_contain_text("1,900.00")
+    assert_fits(reader)
+    shot(reader, "benefit-list")
+    resident.close()
