@@ -70,6 +70,8 @@ class Defaults:
                          "unit": "working", "from": "received"},
     }
     LETTERS_ALLOW_ANONYMOUS = True  # write without an account (with a CAPTCHA)
+    FINANCE_ANOMALY_SHARE = 0.3  # one expense above this share of the quarter's is flagged
+    FINANCE_CASH_LIMIT_FEN = 500_000  # cash payments above 5,000 元 are flagged
     LETTERS_STATS_MIN_SAMPLE = 5  # rates are shown only from this many letters
     LETTERS_STATS_DAYS = 365  # statistics cover letters received in this many days
     LETTERS_RATING_DAYS = 15  # an answered letter not rated within this many days is closed

@@ -18,6 +18,7 @@ from portal.config import DIVISIONS_DIR
 from portal.core.cache import bump_content_version
 from portal.demo_content import load_content
 from portal.extensions import db
+from portal.finance.demo import load_finance
 from portal.letterbox.demo import load_letters
 from portal.sites.models import Site
 from portal.sites.operations import import_paths
@@ -152,5 +153,6 @@ def load() -> Iterator[str]:
             account_ops.review_residency(admin, village, residency, True)
     db.session.commit()
     yield from load_content()
+    yield from load_finance()
     yield from load_letters()
     yield "demo ready: http://127.0.0.1:5000/"

@@ -58,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.compliance import bp as compliance_bp
     from portal.content import bp as content_bp
     from portal.feeds import bp as feeds_bp
+    from portal.finance import bp as finance_bp
     from portal.letterbox import bp as letterbox_bp
     from portal.main import bp as main_bp
     from portal.manage import bp as manage_bp
@@ -67,7 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.standards import models as _standards  # noqa: F401  (tables only, no pages yet)
 
     for bp in (main_bp, sites_bp, content_bp, compliance_bp, policies_bp, feeds_bp, accounts_bp,
-               manage_bp, search_bp, letterbox_bp):
+               manage_bp, search_bp, letterbox_bp, finance_bp):
         app.register_blueprint(bp)
 
     from portal.cli import register_commands

@@ -39,6 +39,7 @@ def test_wheel_contains_templates_static_standards_and_data(tmp_path):
         "portal/_static/css/portal.css",
         "portal/data/divisions/chengdu/villages.csv",
         "portal/data/divisions/LICENSE.china-division",
+        "portal/finance/data/finance-template.xlsx",
         "portal/migrations/env.py",
         "portal/migrations/alembic.ini",
         "portal/translations/en/LC_MESSAGES/messages.mo",

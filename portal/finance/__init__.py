@@ -1,0 +1,7 @@
+"""Village finance (财务公开): the accountant's ledger imported, statements, charts and exports."""
+
+from flask import Blueprint
+
+bp = Blueprint("finance", __name__, url_prefix="/s/<code>/finance")
+
+from portal.finance import benefits_views, views  # noqa: E402, F401  (routes register on import)

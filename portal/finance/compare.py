@@ -1,0 +1,76 @@
+"""A township (or any upper site) comparing its villages' published accounts side by side."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from portal.content.models import Item
+from portal.core.clock import local_date
+from portal.extensions import db
+from portal.finance.models import LedgerPeriod, LedgerRevision, StatementItem
+from portal.finance.queries import current_public
+from portal.sites.models import Site
+
+
+@dataclass
+class Row:
+    site: Site
+    quarters: int
+    income: int
+    expense: int
+    on_time: int
+
+    @property
+    def per_capita_income(self) -> int | None:
+        return self.income // self.site.population if self.site.population else None
+
+    @property
+    def per_capita_expense(self) -> int | None:
+        return self.expense // self.site.population if self.site.population else None
+
+    @property
+    def on_time_rate(self) -> int | None:
+        return round(100 * self.on_time / self.quarters) if self.quarters else None
+
+
+def deadline(start: date) -> date:
+    """Quarterly statements are due by the 20th of the next quarter's first month (Q20)."""
+    month = start.month + 3
+    year = start.year + (month > 12)
+    return date(year, (month - 1) % 12 + 1, 20)
+
+
+def comparison(site: Site, year: int | None) -> tuple[list[Row], int | None]:
+    """Each village below the site with its published income, expense and on-time rate."""
+    villages = list(db.session.scalars(
+        db.select(Site).where(site.subtree(), Site.level == "village").order_by(Site.code)))
+    if not villages:
+        return [], year
+    by_id = {v.id: v for v in villages}
+    public = current_public(list(by_id))
+    years = sorted({r.period.start.year for r in public.values()})
+    if not years:
+        return [], year
+    if year not in years:
+        year = years[-1]
+    first_published = dict(db.session.execute(
+        db.select(LedgerRevision.period_id, db.func.max(Item.first_published_at))
+        .join(StatementItem, StatementItem.revision_id == LedgerRevision.id)
+        .join(Item, Item.id == StatementItem.item_id)
+        .join(LedgerPeriod, LedgerPeriod.id == LedgerRevision.period_id)
+        .where(LedgerRevision.site_id.in_(list(by_id)), LedgerRevision.number == 1,
+               LedgerPeriod.start >= date(year, 1, 1), LedgerPeriod.start <= date(year, 12, 31))
+        .group_by(LedgerRevision.period_id)).all())
+    rows = {v.id: Row(v, 0, 0, 0, 0) for v in villages}
+    for revision in public.values():
+        if revision.period.start.year != year:
+            continue
+        row = rows[revision.site_id]
+        row.quarters += 1
+        row.income += revision.income_fen
+        row.expense += revision.expense_fen
+        published = first_published.get(revision.period_id)
+        if published and local_date(published) <= deadline(revision.period.start):
+            row.on_time += 1
+    return list(rows.values()), year

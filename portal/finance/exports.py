@@ -1,0 +1,142 @@
+"""Open data: a statement's ledger and its totals by account as CSV, XLSX and JSON, described by a
+data package in the spirit of the Fiscal Data Package (fields, types, units, currency CNY).
+
+Amounts are written in 元 with two decimals straight from integer fen, never through a float.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from portal.finance.chart import STATEMENT_CATEGORIES
+from portal.finance.models import LedgerEntry, LedgerRevision
+from portal.finance.queries import category_name, statement
+from portal.sites.models import Site
+
+LEDGER_FIELDS = [
+    ("date", "date", "日期", None),
+    ("voucher", "string", "凭证号", None),
+    ("account_code", "string", "科目编码", None),
+    ("account_name", "string", "科目名称", None),
+    ("category", "string", "公开类目", None),
+    ("summary", "string", "摘要", None),
+    ("income", "number", "收入", "CNY"),
+    ("expense", "number", "支出", "CNY"),
+    ("counterparty", "string", "对方单位(个人已遮蔽)", None),
+    ("settlement", "string", "结算方式", None),
+    ("fund", "string", "专项资金", None),
+]
+SUMMARY_FIELDS = [
+    ("category", "string", "公开类目", None),
+    ("category_name", "string", "类目名称", None),
+    ("account_code", "string", "科目编码", None),
+    ("account_name", "string", "科目名称", None),
+    ("income", "number", "收入合计", "CNY"),
+    ("expense", "number", "支出合计", "CNY"),
+    ("entries", "integer", "笔数", None),
+]
+RESOURCES = {"ledger": LEDGER_FIELDS, "summary": SUMMARY_FIELDS}
+
+
+def _yuan(fen: int) -> Decimal:
+    return Decimal(fen).scaleb(-2)
+
+
+def rows(resource: str, entries: list[LedgerEntry]) -> list[list]:
+    """The rows of one resource; money as Decimal 元."""
+    if resource == "ledger":
+        return [[e.day, e.voucher, e.account_code, e.account_name, e.category_code or "",
+                 e.summary, _yuan(e.income_fen), _yuan(e.expense_fen), e.counterparty,
+                 e.settlement, e.fund] for e in entries]
+    out = []
+    for group in statement(entries):
+        for a in group.accounts:
+            out.append([group.code if group.code != "flow" else "", group.name, a.code, a.name,
+                        _yuan(a.income), _yuan(a.expense), len(a.entries)])
+    return out
+
+
+def as_csv(resource: str, entries) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([f[0] for f in RESOURCES[resource]])
+    for row in rows(resource, entries):
+        writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else v for v in row])
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+
+
+def as_xlsx(resource: str, entries) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(resource)
+    sheet.append([f[2] for f in RESOURCES[resource]])
+    for row in rows(resource, entries):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, Decimal):
+                cell.number_format = "#,##0.00"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _json_value(value) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"  # a JSON number written from the decimal, exactly
+    if hasattr(value, "isoformat"):
+        return json.dumps(value.isoformat())
+    return json.dumps(value, ensure_ascii=False)
+
+
+def as_json(resource: str, entries, site: Site, revision: LedgerRevision) -> bytes:
+    names = [f[0] for f in RESOURCES[resource]]
+    records = ["{" + ",".join(f"{json.dumps(n)}:{_json_value(v)}" for n, v in zip(names, row,
+                                                                                   strict=True))
+               + "}" for row in rows(resource, entries)]
+    head = {"site": site.code, "site_name": site.name, "period": revision.period.key,
+            "revision": revision.number, "currency": "CNY", "unit": "元"}
+    text = json.dumps(head, ensure_ascii=False)[:-1] + ', "data": [' + ",\n".join(records) + "]}"
+    return text.encode("utf-8")
+
+
+def descriptor(site: Site, revision: LedgerRevision, url_for_resource) -> dict:
+    """A data package descriptor for a statement: both resources in every format."""
+    period = revision.period
+    resources = []
+    for name, fields in RESOURCES.items():
+        schema = {"fields": [
+            {"name": n, "type": t, "title": title,
+             **({"unit": "元", "currency": c, "decimalChar": ".", "bareNumber": True}
+                if c else {}),
+             **({"format": "%Y-%m-%d"} if t == "date" else {})}
+            for n, t, title, c in fields]}
+        for fmt, media in (("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformats-"
+                                                          "officedocument.spreadsheetml.sheet"),
+                           ("json", "application/json")):
+            resources.append({
+                "name": f"{name}-{fmt}", "path": url_for_resource(name, fmt), "format": fmt,
+                "mediatype": media, "encoding": "utf-8", "profile": "tabular-data-resource"
+                if fmt == "csv" else "data-resource", "schema": schema})
+    return {
+        "profile": "fiscal-data-package",
+        "name": f"finance-{site.code}-{period.key.lower()}",
+        "title": f"{site.name} {period.key} 财务公开",
+        "countryCode": "CN",
+        "currency": "CNY",
+        "fiscalPeriod": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "revision": revision.number,
+        "balances": {"opening": f"{_yuan(revision.opening_fen):.2f}",
+                     "income": f"{_yuan(revision.income_fen):.2f}",
+                     "expense": f"{_yuan(revision.expense_fen):.2f}",
+                     "closing": f"{_yuan(revision.closing_fen):.2f}"},
+        "categories": {c: category_name(c) for c in STATEMENT_CATEGORIES},
+        "resources": resources,
+    }

@@ -1,0 +1,25 @@
+"""Finance forms; the rules live in the operations, so errors come from one place."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FileField, StringField, TextAreaField
+
+
+class ImportForm(FlaskForm):
+    period = StringField(_l("所属季度"), description=_l("如 2026-Q3"))
+    file = FileField(_l("明细账文件"), description=_l(
+        "XLSX 或 CSV，按下载的模板填写；整个文件检查无误才会导入，有错误时逐行列出"))
+    reason = StringField(_l("更正原因(重新导入已有季度时必填)"), render_kw={"maxlength": 500})
+
+
+class SubmitForm(FlaskForm):
+    """Hand a revision's statement to the reviewers (CSRF only)."""
+
+
+class CountersignForm(FlaskForm):
+    dissent = TextAreaField(_l("不同意见(可不填；填写后与公开内容一同公开)"),
+                            render_kw={"rows": 3, "maxlength": 5000})
+
+
+class ReturnForm(FlaskForm):
+    reason = TextAreaField(_l("退回原因"), render_kw={"rows": 3, "maxlength": 500})

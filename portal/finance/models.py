@@ -1,0 +1,93 @@
+"""Ledger periods, their imported revisions and entries, and the content items they publish.
+
+Money is integer fen throughout. An imported ledger is never changed: importing a period again adds
+a revision; the public sees the latest revision whose statement items are all published.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.audit import utcnow
+from portal.extensions import db
+
+
+class LedgerPeriod(db.Model):
+    """One accounting period (a quarter) of one site's books."""
+
+    __tablename__ = "ledger_period"
+    __table_args__ = (db.UniqueConstraint("site_id", "kind", "start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(db.ForeignKey("site.id"), index=True)
+    kind: Mapped[str] = mapped_column(db.String(8))  # quarter
+    start: Mapped[date]
+    end: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def key(self) -> str:
+        return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+
+
+class LedgerRevision(db.Model):
+    """One import of a period's ledger: balances, totals and the file it came from."""
+
+    __tablename__ = "ledger_revision"
+    __table_args__ = (db.UniqueConstraint("period_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(db.ForeignKey("site.id"), index=True)
+    period_id: Mapped[int] = mapped_column(db.ForeignKey("ledger_period.id"), index=True)
+    number: Mapped[int]
+    opening_fen: Mapped[int] = mapped_column(db.BigInteger)
+    income_fen: Mapped[int] = mapped_column(db.BigInteger)
+    expense_fen: Mapped[int] = mapped_column(db.BigInteger)
+    closing_fen: Mapped[int] = mapped_column(db.BigInteger)
+    entry_count: Mapped[int]
+    filename: Mapped[str] = mapped_column(db.String(200))
+    file_sha256: Mapped[str] = mapped_column(db.String(64))
+    reason: Mapped[str | None] = mapped_column(db.String(500))  # why a re-import
+    imported_by_id: Mapped[int] = mapped_column(db.ForeignKey("user_account.id"))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the statement items are handed to the reviewers; the revision is public once
+    # every one of its items has a newer published revision (see queries.public_revision_ids).
+    submitted_at: Mapped[datetime | None]
+    submitted_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user_account.id"))
+
+    period: Mapped[LedgerPeriod] = relationship()
+
+
+class LedgerEntry(db.Model):
+    """One line of the cash journal: income or expense against one account."""
+
+    __tablename__ = "ledger_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(db.ForeignKey("site.id"), index=True)
+    revision_id: Mapped[int] = mapped_column(db.ForeignKey("ledger_revision.id"), index=True)
+    line: Mapped[int]  # the line of the imported file
+    day: Mapped[date]
+    voucher: Mapped[str] = mapped_column(db.String(40), default="")
+    account_code: Mapped[str] = mapped_column(db.String(12))
+    account_name: Mapped[str] = mapped_column(db.String(40))
+    category_code: Mapped[str | None] = mapped_column(db.String(16))
+    summary: Mapped[str] = mapped_column(db.String(300))
+    income_fen: Mapped[int] = mapped_column(db.BigInteger, default=0)
+    expense_fen: Mapped[int] = mapped_column(db.BigInteger, default=0)
+    counterparty: Mapped[str] = mapped_column(db.String(100), default="")  # masked when a person
+    settlement: Mapped[str] = mapped_column(db.String(20), default="")  # 现金, 转账, ...
+    fund: Mapped[str] = mapped_column(db.String(100), default="")  # 专项资金 the line belongs to
+
+
+class StatementItem(db.Model):
+    """The content item a revision's statement is published as, one per finance category."""
+
+    __tablename__ = "ledger_statement_item"
+    revision_id: Mapped[int] = mapped_column(db.ForeignKey("ledger_revision.id"),
+                                             primary_key=True)
+    category_code: Mapped[str] = mapped_column(db.String(16), primary_key=True)
+    site_id: Mapped[int] = mapped_column(db.ForeignKey("site.id"), index=True)
+    item_id: Mapped[int] = mapped_column(db.ForeignKey("item.id"), index=True)
+    # The item's last revision number when this statement was handed over: the statement is
+    # published once the item has a later one.
+    prior_number: Mapped[int] = mapped_column(default=0)

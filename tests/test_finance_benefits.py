@@ -1,0 +1,123 @@
+"""Benefit lists: masked on import, all or nothing, countersigned by someone else, names for 7
+days to everyone, then totals for the public and names for the village's verified residents."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+
+import pytest
+from werkzeug.exceptions import Forbidden
+
+from portal.accounts.models import Residency, User
+from portal.core.clock import frozen
+from portal.core.errors import OperationError
+from portal.extensions import db
+from portal.finance import benefits
+from portal.finance.parsing import LedgerRefused
+from portal.sites.models import Site
+from tests.test_finance import VILLAGE, as_csv
+
+ID = "11010519491231002X"
+HEADERS = ["户主姓名", "身份证号码", "家庭人口", "补贴金额(元)"]
+ROWS = [["张秀英", ID, "3", "1,260.50"], ["欧阳建国", "", "1", "420"]]
+BASE = f"/s/{VILLAGE}/finance/benefits/"
+
+
+@pytest.fixture
+def people(standard, make_user):
+    return {
+        "clerk": make_user("13900000001", "赵德明", roles=[(VILLAGE, "publisher")]),
+        "finance": make_user("13900000003", "吴国庆", roles=[(VILLAGE, "finance_reviewer")]),
+        "resident": make_user("13900000006", "张秀英"),
+        "neighbour": make_user("13900000007", "李四"),
+    }
+
+
+def who(people, key):
+    return db.session.get(User, people[key])
+
+
+def make_list(people, rows=ROWS):
+    return benefits.import_list(who(people, "clerk"), Site.by_code(VILLAGE), "subsidy",
+                                "安龙村2026年耕地地力保护补贴发放名单", "a.csv",
+                                as_csv(rows, headers=HEADERS))
+
+
+def test_import_masks_and_totals(ctx, people):
+    benefit = make_list(people)
+    rows = benefits.recipients_of(benefit)
+    assert [(r.name, r.id_masked, r.household, r.amount_fen) for r in rows] == [
+        ("张*英", "110105********002X", 3, 126050), ("欧**国", "", 1, 42000)]
+    assert (benefit.recipients, benefit.persons, benefit.total_fen) == (2, 4, 168050)
+    stored = " ".join(f"{r.name} {r.id_masked}" for r in rows)
+    assert ID not in stored and "张秀英" not in stored
+
+
+@pytest.mark.parametrize("row, words", [
+    (["张秀英", "110105194912310021", "3", "100"], "身份证号"),
+    (["张秀英", ID, "三", "100"], "家庭人口"),
+    (["张秀英", ID, "3", "-100"], "金额"),
+    (["张秀英 13812345678", "", "3", "100"], "姓名"),
+    (["王五", "", "2", "100", "13812345678"], "手机号"),
+])
+def test_bad_lines_refuse_the_whole_list(ctx, people, row, words):
+    with pytest.raises(LedgerRefused) as info:
+        make_list(people, [ROWS[0], row])
+    assert any(n == 3 and words in r for n, r in info.value.errors), info.value.errors
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(benefits.BenefitList.id))) == 0
+
+
+def test_posting_needs_another_reviewer(ctx, people):
+    benefit = make_list(people)
+    with pytest.raises(Forbidden):
+        benefits.countersign_list(who(people, "clerk"), Site.by_code(VILLAGE), benefit)
+    benefits.countersign_list(who(people, "finance"), Site.by_code(VILLAGE), benefit)
+    assert benefit.posted_at is not None
+    with pytest.raises(OperationError):
+        benefits.countersign_list(who(people, "finance"), Site.by_code(VILLAGE), benefit)
+
+
+def test_window_then_totals_for_the_public_and_names_for_residents(app, client, auth, people):
+    with app.app_context():
+        benefit = make_list(people)
+        with frozen(datetime(2026, 11, 2, 2)):
+            benefits.countersign_list(who(people, "finance"), Site.by_code(VILLAGE), benefit)
+        site = Site.by_code(VILLAGE)
+        db.session.add(Residency(user_id=people["resident"], site_id=site.id, real_name="张秀英",
+                                 household_number="0312", status="verified"))
+        other = Site.by_code("510117004201")
+        db.session.add(Residency(user_id=people["neighbour"], site_id=other.id, real_name="李四",
+                                 household_number="0001", status="verified"))
+        db.session.commit()
+        url = f"{BASE}{benefit.id}"
+    with frozen(datetime(2026, 11, 8, 2)):  # day 7 of the posting
+        page = client.get(url).get_data(as_text=True)
+        assert "张*英" in page and "110105********002X" in page
+    with frozen(datetime(2026, 11, 9, 3)):  # the window has closed
+        page = client.get(url).get_data(as_text=True)
+        assert "张*英" not in page and "1,680.50" in page and "公示期已满" in page
+        auth.login("13900000007")  # verified, but in another village
+        assert "张*英" not in client.get(url).get_data(as_text=True)
+        auth.logout()
+        auth.login("13900000006")
+        assert "张*英" in client.get(url).get_data(as_text=True)
+
+
+def test_unposted_list_is_hidden_and_import_view_reports_lines(client, auth, people):
+    auth.login("13900000001")
+    bad = client.submit(BASE, {"kind": "dibao", "title": "安龙村2026年第四季度低保名单",
+                               "file": (io.BytesIO(as_csv([["张秀英", ID, "x", "1"]],
+                                                          headers=HEADERS)), "a.csv")},
+                        content_type="multipart/form-data")
+    assert bad.status_code == 422 and "第2行" in bad.get_data(as_text=True)
+    good = client.submit(BASE, {"kind": "dibao", "title": "安龙村2026年第四季度低保名单",
+                                "file": (io.BytesIO(as_csv(ROWS, headers=HEADERS)), "a.csv")},
+                         content_type="multipart/form-data")
+    assert good.status_code == 302
+    url = good.headers["Location"]
+    auth.logout()
+    assert client.get(url).status_code == 404
+    assert "低保名单" not in client.get(BASE).get_data(as_text=True)
+    assert timedelta(days=benefits.POSTING_DAYS) == timedelta(days=7)
