@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Household, Residency
+from portal.content.models import Item
 from portal.core.audit import utcnow
 from portal.extensions import db
 
@@ -228,6 +229,7 @@ class MatterStep(db.Model):
 
     matter: Mapped[Matter] = relationship(back_populates="steps")
     poll: Mapped[Poll | None] = relationship()
+    item: Mapped[Item | None] = relationship()
 
 
 @event.listens_for(Poll, "before_update")

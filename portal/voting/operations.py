@@ -455,7 +455,7 @@ def tally(poll: Poll) -> dict:
         db.select(db.func.count(db.distinct(Participation.household_id)))
         .where(Participation.poll_id == poll.id)) or 0
     registered, registered_households = electorate_size(poll)
-    minimum = current_app.config.get("VOTING_GROUP_MIN", 10)
+    minimum = current_app.config["VOTING_GROUP_MIN"]
     groups: dict[str, list] = {}
     for b in ballots:
         groups.setdefault(b.group_name or "", []).append(b)
@@ -488,7 +488,19 @@ def tally(poll: Poll) -> dict:
                 per[i] += 1
         group_rows.append({"name": name, "hidden": False, "ballots": len(rows),
                            "votes": [per[o.id] for o in poll.options]})
+    paper = None
+    if poll.meeting_date is not None:
+        # The meeting's own count, judged under the same rule (households present unknown).
+        paper_votes = {o.id: o.paper_votes or 0 for o in poll.options}
+        at_meeting = poll.meeting_present or 0
+        paper_verdict = judge(poll.rule, poll.electorate, Counts(
+            registered=registered, registered_households=registered_households,
+            present=at_meeting, households_present=0, cast=at_meeting, votes=paper_votes))
+        paper = {"present": at_meeting, "quorum_met": paper_verdict.quorum_met,
+                 "needed": paper_verdict.needed, "passed": bool(paper_verdict.winners),
+                 "options": [paper_verdict.passed[o.id] for o in poll.options]}
     return {
+        "paper": paper,
         "kind": "vote", "registered": registered, "registered_households": registered_households,
         "present": len(ballots), "cast": cast, "blank": len(ballots) - cast,
         "households_present": households_present, "quorum_met": verdict.quorum_met,
@@ -569,6 +581,12 @@ def _result_body(poll: Poll, result: dict) -> str:
             paper = "" if o["paper"] is None else str(o["paper"])
             lines.append(f"| {o['label']} | {o['votes']} | {o['share']}% | {paper} | "
                          f"{_('通过') if o['passed'] else _('未通过')} |")
+        if result.get("paper"):
+            verdict = _("通过") if result["paper"]["passed"] else _("未通过")
+            lines += ["", _("会议表决结果(以会议计票为准)：到会%(n)d人，%(q)s，%(v)s。",
+                            n=result["paper"]["present"],
+                            q=_("达到法定人数") if result["paper"]["quorum_met"]
+                            else _("未达到法定人数"), v=verdict)]
         for g in result["groups"]:
             if g["hidden"]:
                 lines.append("")
@@ -610,7 +628,7 @@ def publish_results(actor, site: Site, poll: Poll):
 # ---- proxies -------------------------------------------------------------------------------
 
 def _proxy_cap() -> int:
-    return max(1, min(3, int(current_app.config.get("VOTING_PROXY_MAX_GRANTS", 2))))
+    return max(1, min(3, int(current_app.config["VOTING_PROXY_MAX_GRANTS"])))
 
 
 def request_proxy(user, site: Site, poll: Poll, proxy_mobile: str, relation: str) -> ProxyGrant:
