@@ -162,3 +162,73 @@ def test_matter_pages(client, auth, village, app):
     page = client.get(url).get_data(as_text=True)
     assert "支部委员会提议改造村级活动室" in page and "两委商议" in page
     assert client.get(f"/s/{OTHER}/matters/{matter_id}").status_code == 404
+
+
+def test_proxy_request_approval_and_proxy_vote_through_the_pages(client, auth, village, app):
+    with app.app_context():
+        site = Site.by_code(VILLAGE)
+        principal, proxy = make_voter(site, 1, migrant=True), make_voter(site, 3)
+        poll, opened = create_open_poll(site)
+        db.session.commit()
+        poll_id, option_id, principal_mobile, proxy_mobile = (
+            poll.id, poll.options[1].id, principal.mobile, proxy.mobile)
+    page = f"{URL}{poll_id}"
+    auth.login(principal_mobile)
+    refused = client.submit(page, {"proxy_mobile": proxy_mobile, "relation": "friend"},
+                            post_url=f"{page}/proxy", follow_redirects=True)
+    assert "只能委托近亲属" in refused.get_data(as_text=True)
+    client.submit(page, {"proxy_mobile": proxy_mobile, "relation": "child"},
+                  post_url=f"{page}/proxy")
+    auth.logout()
+    auth.login(STAFF)
+    with app.app_context():
+        from portal.voting.models import ProxyGrant
+
+        grant_id = db.session.scalar(db.select(ProxyGrant.id))
+    assert "委托投票公示" in client.get(page).get_data(as_text=True)
+    client.submit(page, {}, post_url=f"{URL}proxies/{grant_id}/approve")
+    auth.logout()
+    auth.login(proxy_mobile)
+    with frozen(opened):
+        text = client.get(page).get_data(as_text=True)
+        assert "代 村民001 投票" in text
+        with app.app_context():
+            from portal.accounts.models import Residency, User
+
+            principal_residency = db.session.scalar(db.select(Residency.id).join(
+                User, User.id == Residency.user_id).where(User.mobile == principal_mobile))
+        done = client.submit(page, {"option": str(option_id), "principal": str(principal_residency)},
+                             post_url=f"{page}/vote", follow_redirects=True)
+        assert "已代 村民001 投票" in done.get_data(as_text=True)
+    auth.logout()
+    # The public list names principal and proxy once approved.
+    public = client.get(page).get_data(as_text=True)
+    assert "村民001" in public and "村民003" in public and "已批准" in public
+    assert _count(app, Ballot) == 1
+
+
+def test_staff_enter_paper_count_and_publish_results(client, auth, village, app):
+    from portal.core.audit import utcnow
+
+    with app.app_context():
+        # Closing within hours: the staff login (12 h) must still be valid when it closes.
+        poll, opened = create_open_poll(Site.by_code(VILLAGE),
+                                        closes_at=utcnow() + timedelta(hours=3))
+        db.session.commit()
+        poll_id, closes, ids = poll.id, poll.closes_at, [o.id for o in poll.options]
+    auth.login(STAFF)
+    with frozen(opened):
+        response = client.submit(f"{URL}{poll_id}/paper", {
+            "meeting_date": opened.date().isoformat(), "present": "9",
+            f"paper-{ids[0]}": "7", f"paper-{ids[1]}": "2"})
+        assert response.status_code == 302
+    with frozen(closes + timedelta(minutes=1)):
+        client.submit(f"{URL}{poll_id}", {}, post_url=f"{URL}{poll_id}/results")
+        text = client.get(f"{URL}{poll_id}").get_data(as_text=True)
+    assert "会议表决结果(以会议计票为准)" in text and "结果公开事项(会签后公开)" in text
+    with app.app_context():
+        from portal.content.models import Item
+
+        item = db.session.scalar(db.select(Item))
+        assert item.category_code == "A04.10" and item.status == "submitted"
+        assert "会议表决结果" in item.draft_body
