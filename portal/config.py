@@ -94,6 +94,9 @@ class Defaults:
     MAIL_TIMEOUT = 10  # seconds per SMTP connection
     MAIL_OUTBOX_DIR = None  # default: instance/mail_outbox (development, no MAIL_SERVER)
     MAIL_DELIVER_AFTER_REQUEST = True  # send queued mail at the end of the request that queued it
+    VOTING_PROXY_MAX_GRANTS = 2  # principals one proxy may hold per poll (1 to 3)
+    VOTING_GROUP_MIN = 10  # results by 村民小组 are hidden for groups with fewer ballots
+    ROSTER_ID_KEY = None  # key of the salted ID-number hashes; default: derived from SECRET_KEY
     DEMO_PASSWORD = "Demo@2026cun"  # demo accounts only; never used outside `portal demo`
 
 

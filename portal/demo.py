@@ -24,6 +24,7 @@ from portal.sites.models import Site
 from portal.sites.operations import import_paths
 from portal.standards.models import current_version
 from portal.standards.operations import ensure_loaded
+from portal.voting.demo import load_voting
 
 CITY = "510100000000"
 DISTRICT = "510117000000"  # 郫都区
@@ -155,4 +156,5 @@ def load() -> Iterator[str]:
     yield from load_content()
     yield from load_finance()
     yield from load_letters()
+    yield from load_voting()
     yield "demo ready: http://127.0.0.1:5000/"

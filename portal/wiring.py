@@ -66,9 +66,10 @@ def register_blueprints(app: Flask) -> None:
     from portal.search import bp as search_bp
     from portal.sites import bp as sites_bp
     from portal.standards import models as _standards  # noqa: F401  (tables only, no pages yet)
+    from portal.voting import bp as voting_bp
 
     for bp in (main_bp, sites_bp, content_bp, compliance_bp, policies_bp, feeds_bp, accounts_bp,
-               manage_bp, search_bp, letterbox_bp, finance_bp):
+               manage_bp, search_bp, letterbox_bp, finance_bp, voting_bp):
         app.register_blueprint(bp)
 
     from portal.cli import register_commands

@@ -43,6 +43,7 @@ def test_wheel_contains_templates_static_standards_and_data(tmp_path):
         "portal/migrations/env.py",
         "portal/migrations/alembic.ini",
         "portal/translations/en/LC_MESSAGES/messages.mo",
+        "portal/voting/rules.toml",
     ):
         assert needed in names, needed
     assert any(n.startswith("portal/migrations/versions/") for n in names)

@@ -56,6 +56,10 @@ class ResidencyForm(FlaskForm):
         _l("户号"), validators=[DataRequired(_l("请填写户号")), Length(max=20)],
         description=_l("户口簿首页上的户号，村(社区)将据此核对花名册"),
     )
+    id_number = StringField(
+        _l("身份证号码"), validators=[Length(max=18)],
+        description=_l("用于与村户籍花名册核对；只保存加密后的摘要，不保存号码本身"),
+    )
     is_migrant = BooleanField(_l("我在外务工或居住(外出务工人员)"))
     work_place = StringField(_l("现在工作或居住的地方"), validators=[Length(max=80)])
 

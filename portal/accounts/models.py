@@ -125,6 +125,10 @@ class Residency(db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user_account.id"))
     reviewed_at: Mapped[datetime | None]
     review_note: Mapped[str | None] = mapped_column(db.String(200))
+    # The applicant's ID number as the village's salted hash, matched against the roster.
+    id_hash: Mapped[str | None] = mapped_column(db.String(64))
+    roster_entry_id: Mapped[int | None] = mapped_column(db.ForeignKey("roster_entry.id"),
+                                                        unique=True)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     site: Mapped[Site] = relationship()

@@ -246,6 +246,10 @@ def apply_residency(user: User, village: Site, data: dict) -> Residency:
     residency.household_number = number
     residency.is_migrant = bool(data.get("is_migrant"))
     residency.work_place = (data.get("work_place") or "").strip()[:80] or None
+    from portal.voting.operations import hash_applicant_id
+
+    residency.id_hash = hash_applicant_id(village, data.get("id_number") or "")
+    residency.roster_entry_id = None
     residency.status = "pending"
     residency.applied_at = utcnow()
     residency.reviewed_by_id = residency.reviewed_at = residency.review_note = None
@@ -265,7 +269,16 @@ def review_residency(actor: User, site: Site, residency: Residency, approve: boo
     note = (note or "").strip()[:200]
     if not approve and not note:
         raise OperationError(_("不予核实时请写明原因"), "note")
-    if approve:
+    from portal.voting.operations import has_roster, roster_match
+
+    entry = roster_match(residency) if approve and has_roster(site.id) else None
+    if approve and has_roster(site.id) and entry is None:
+        raise OperationError(_("户籍花名册中没有与申请人姓名和身份证号一致的村民，不能核实"))
+    if entry is not None:
+        residency.roster_entry_id = entry.id
+        residency.household_id = entry.household_id
+        residency.household_number = entry.household.number
+    elif approve:
         household = db.session.scalar(
             db.select(Household).where(
                 Household.site_id == site.id, Household.number == residency.household_number

@@ -27,6 +27,7 @@ PERMISSIONS = {
     "letters.handle": _l("受理和答复来信"),
     "letters.manage_mailboxes": _l("设立和维护领导信箱"),
     "polls.manage": _l("组织投票和评议"),
+    "matters.manage": _l("办理四议两公开事项"),
     "compliance.view": _l("查看公开合规情况"),
 }
 
@@ -50,7 +51,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "supervisor": frozenset({"console.view", "content.review", "finance.review", "compliance.view"}),
     "finance_reviewer": frozenset({"console.view", "finance.review", "compliance.view"}),
     "letter_handler": frozenset({"console.view", "letters.handle"}),
-    "poll_manager": frozenset({"console.view", "polls.manage", "residents.verify"}),
+    "poll_manager": frozenset({"console.view", "polls.manage", "matters.manage",
+                               "residents.verify"}),
 }
 
 
