@@ -8,10 +8,8 @@ turns the IntegrityError of a lost race into the same refusal as an earlier vote
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ from portal.core.errors import OperationError
 from portal.core.permissions import require
 from portal.core.privacy import id_checksum_ok
 from portal.extensions import db
+from portal.finance.parsing import read_rows
 from portal.sites.models import Site
 from portal.voting.models import (
     DEFAULT_STAGES,
@@ -80,39 +79,27 @@ def _born_on(number: str) -> date:
     return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 
 
-def _rows_from_upload(filename: str, data: bytes) -> list[dict]:
-    """The roster's rows from CSV (UTF-8 or GB18030) or XLSX, as dicts keyed by the header."""
-    name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
+def _rows_from_upload(filename: str, data: bytes) -> list[tuple[int, dict]]:
+    """(line number, row keyed by the header) of a roster in CSV (UTF-8 or GB18030) or XLSX.
 
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception:
-            raise OperationError(_("无法读取这个 XLSX 文件"), "file") from None
-        rows = [["" if v is None else str(v).strip() for v in row]
-                for row in sheet.iter_rows(values_only=True)]
-    elif name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise OperationError(_("CSV 文件编码无法识别，请另存为 UTF-8"), "file")
-        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-    else:
+    The file is read by the finance import's reader, with its checks: size, formula cells,
+    merged cells and a huge declared dimension are refused before any row is used.
+    """
+    name = (filename or "").lower()
+    if not name.endswith((".xlsx", ".csv")):
         raise OperationError(_("花名册只能是 CSV 或 XLSX 文件"), "file")
-    rows = [r for r in rows if any(r)]
+    rows = [(number, ["" if v is None else str(v).strip() for v in values])
+            for number, values in read_rows(filename, data)]
+    rows = [(number, r) for number, r in rows if any(r)]
     if not rows:
         raise OperationError(_("文件是空的"), "file")
-    header = rows[0]
+    header = rows[0][1]
     missing = [c for c in ROSTER_COLUMNS if c not in header]
     if missing:
         raise OperationError(_("缺少列：%(c)s(第一行应为列名：户号、姓名、身份证号、与户主关系，"
                                "可加 村民小组、村民代表)", c="、".join(missing)), "file")
-    return [dict(zip(header, r + [""] * (len(header) - len(r)), strict=False)) for r in rows[1:]]
+    return [(number, dict(zip(header, r + [""] * (len(header) - len(r)), strict=False)))
+            for number, r in rows[1:]]
 
 
 @dataclass
@@ -130,7 +117,7 @@ def import_roster(actor, site: Site, filename: str, data: bytes) -> RosterResult
         raise OperationError(_("只有村(社区)可以导入户籍花名册"))
     rows = _rows_from_upload(filename, data)
     result, seen, parsed = RosterResult(), set(), []
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         household, name, id_number = row["户号"], row["姓名"], row["身份证号"]
         relation = row["与户主关系"] or "户主"
         problems = []
