@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -14,8 +15,8 @@ from portal.content.models import Item
 from portal.core.audit import utcnow
 from portal.extensions import db
 
-ELECTORATE_NAMES = {"adults": "全体十八周岁以上村民", "households": "户代表(每户一票)",
-                    "representatives": "村民代表"}
+ELECTORATE_NAMES = {"adults": _l("全体十八周岁以上村民"), "households": _l("户代表(每户一票)"),
+                    "representatives": _l("村民代表")}
 
 
 class RosterEntry(db.Model):
@@ -146,9 +147,10 @@ class Participation(db.Model):
     voted_on: Mapped[date]  # the day only
 
 
-PROXY_RELATIONS = {"spouse": "配偶", "parent": "父母", "child": "子女", "sibling": "兄弟姐妹",
-                   "grandparent": "祖父母、外祖父母", "grandchild": "孙子女、外孙子女"}
-PROXY_STATES = {"pending": "待审批", "approved": "已批准", "rejected": "未批准"}
+PROXY_RELATIONS = {"spouse": _l("配偶"), "parent": _l("父母"), "child": _l("子女"),
+                   "sibling": _l("兄弟姐妹"), "grandparent": _l("祖父母、外祖父母"),
+                   "grandchild": _l("孙子女、外孙子女")}
+PROXY_STATES = {"pending": _l("待审批"), "approved": _l("已批准"), "rejected": _l("未批准")}
 
 
 class ProxyGrant(db.Model):
