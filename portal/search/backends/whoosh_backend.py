@@ -217,7 +217,10 @@ class WhooshBackend(SearchBackend):
             return SearchHits(total=0, ids=[])
         options = {"limit": max(1, query.offset + query.limit), "terms": False}
         if restriction is not None:
+            # Whoosh 2.7.4 counts a filtered search by re-running the query without the filter
+            # when it scored by block quality (FilterCollector.count), so count while collecting.
             options["filter"] = restriction
+            options["optimize"] = False
         if query.order == "date" or not query.terms:
             options["sortedby"] = sorting.FieldFacet("published", reverse=True)
         if query.facets:
