@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from portal.content import operations as content_ops
 from portal.content.models import Item, ItemRevision
+from portal.content.periods import parse_period
 from portal.core import audit
 from portal.core.audit import utcnow
 from portal.core.errors import OperationError
@@ -196,10 +197,22 @@ def _earlier_items(snapshot: RegisterSnapshot) -> dict[str, Item]:
     return {code: item for code, item, s in rows if period_key(s.kind, s.as_of) == key}
 
 
+def _hand_written(site: Site, code: str, kind: str, as_of: date) -> Item | None:
+    """An item of the same category and period written by hand: the register corrects it."""
+    start, _end = parse_period(registers.PERIOD_KIND[kind], period_key(kind, as_of), as_of)
+    return db.session.scalar(
+        db.select(Item).where(Item.site_id == site.id, Item.category_code == code,
+                              Item.period_kind == registers.PERIOD_KIND[kind],
+                              Item.period_start == start, Item.status != "withdrawn",
+                              Item.id.not_in(db.select(RegisterItem.item_id)))
+        .order_by(Item.id).limit(1))
+
+
 def submit_register(actor, site: Site, snapshot: RegisterSnapshot) -> list[Item]:
     """Write a snapshot into its categories' items and hand them to the reviewers.
 
-    A resource register is submitted with the latest contracts snapshot dated on or before it:
+    Each category's item of the period is created, or corrected when an earlier revision (or a
+    person, by hand) wrote it already. A resource register is submitted with the latest contracts snapshot dated on or before it:
     each B05 item lists the contracts of its parcels, and the contracts become public with it.
     """
     require(actor, site, "finance.import")
@@ -226,7 +239,7 @@ def submit_register(actor, site: Site, snapshot: RegisterSnapshot) -> list[Item]
         title, body = item_body(site, snapshot, code, rows, contracts)
         data = {"category": code, "period": key, "title": title, "body": body,
                 "reason": snapshot.reason or _("以导入的台账为准")}
-        item = earlier.get(code)
+        item = earlier.get(code) or _hand_written(site, code, snapshot.kind, snapshot.as_of)
         if item is None:
             item = content_ops.create_item(actor, site, data)
         else:
