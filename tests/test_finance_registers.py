@@ -309,3 +309,32 @@ def test_pages_visibility_and_exports(client, auth, app, people):
         snapshot_id = db.session.scalar(db.select(RegisterSnapshot.id).where(
             RegisterSnapshot.kind == "resource"))
     assert client.get(f"/s/{OTHER}/finance/registers/{snapshot_id}/").status_code == 404
+
+
+def test_returned_snapshot_is_submitted_again(ctx, people):
+    site = village()
+    snapshot = do_import(people, "debt", as_csv("debt"))
+    first = register_ops.submit_register(who(people, "clerk"), site, snapshot)
+    with pytest.raises(Forbidden):
+        register_ops.return_register(who(people, "outsider"), site, snapshot, "金额不对")
+    register_ops.return_register(who(people, "finance"), site, snapshot, "第3行金额与账面不符")
+    assert snapshot.submitted_at is None and snapshot.id not in register_ops.public_snapshot_ids(
+        site)
+    again = register_ops.submit_register(who(people, "clerk"), site, snapshot)
+    assert [i.id for i in again] == [i.id for i in first]
+    register_ops.countersign_register(who(people, "finance"), site, snapshot)
+    assert snapshot.id in register_ops.public_snapshot_ids(site)
+
+
+def test_forms_refuse_residents_and_outsiders(client, auth, people):
+    data = {"kind": "asset", "as_of": "2025-12-31", "reason": "",
+            "file": (io.BytesIO(as_csv("asset")), "a.csv")}
+    for mobile in ("13900000006", "13900000005"):  # a resident, then staff of another village
+        auth.login(mobile)
+        page = client.get(BASE).get_data(as_text=True)
+        assert "导入三资台账" not in page
+        assert client.submit(BASE, dict(data, file=(io.BytesIO(as_csv("asset")), "a.csv")),
+                             post_url=BASE + "import",
+                             content_type="multipart/form-data").status_code == 403
+        assert client.get(BASE + "1/").status_code == 404
+        auth.logout()

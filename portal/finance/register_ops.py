@@ -232,14 +232,15 @@ def submit_register(actor, site: Site, snapshot: RegisterSnapshot) -> list[Item]
         linked = latest_snapshot(site, "contract", snapshot.as_of)
         snapshot.contracts_id = linked.id if linked else None
         contracts = rows_of(linked)
-    earlier = _earlier_items(snapshot)
+    earlier, own = _earlier_items(snapshot), snapshot_items(snapshot)
     key = period_key(snapshot.kind, snapshot.as_of)
     items = []
     for code in registers.CATEGORIES[snapshot.kind]:
         title, body = item_body(site, snapshot, code, rows, contracts)
         data = {"category": code, "period": key, "title": title, "body": body,
                 "reason": snapshot.reason or _("以导入的台账为准")}
-        item = earlier.get(code) or _hand_written(site, code, snapshot.kind, snapshot.as_of)
+        item = (own.get(code) or earlier.get(code)
+                or _hand_written(site, code, snapshot.kind, snapshot.as_of))
         if item is None:
             item = content_ops.create_item(actor, site, data)
         else:
@@ -251,8 +252,12 @@ def submit_register(actor, site: Site, snapshot: RegisterSnapshot) -> list[Item]
         content_ops.submit_item(actor, site, item)
         prior = db.session.scalar(db.select(db.func.max(ItemRevision.number))
                                   .where(ItemRevision.item_id == item.id)) or 0
-        db.session.add(RegisterItem(snapshot_id=snapshot.id, category_code=code, site_id=site.id,
-                                    item_id=item.id, prior_number=prior))
+        link = db.session.get(RegisterItem, (snapshot.id, code))  # there when submitted again
+        if link is None:
+            db.session.add(RegisterItem(snapshot_id=snapshot.id, category_code=code,
+                                        site_id=site.id, item_id=item.id, prior_number=prior))
+        else:
+            link.item_id, link.prior_number = item.id, prior
         items.append(item)
     snapshot.submitted_at = utcnow()
     snapshot.submitted_by_id = actor.id
@@ -273,6 +278,19 @@ def countersign_register(actor, site: Site, snapshot: RegisterSnapshot, dissent:
     audit.record(actor, "finance.register_countersign", site=site, target=snapshot,
                  detail={"kind": snapshot.kind, "revision": snapshot.number})
     return len(pending)
+
+
+def return_register(actor, site: Site, snapshot: RegisterSnapshot, reason: str) -> None:
+    """Send every submitted item of a snapshot back, with the reason; it may be submitted again."""
+    require(actor, site, "finance.review")
+    pending = [i for i in snapshot_items(snapshot).values() if i.status == "submitted"]
+    if not pending:
+        raise OperationError(_("本版本没有待会签的内容"))
+    for item in pending:
+        content_ops.return_item(actor, site, item, reason)
+    snapshot.submitted_at = None
+    audit.record(actor, "finance.register_return", site=site, target=snapshot,
+                 detail={"reason": reason})
 
 
 def public_snapshot_ids(site: Site) -> set[int]:

@@ -25,7 +25,7 @@ from portal.core.permissions import can, require
 from portal.core.tenancy import get_in_site_or_404
 from portal.extensions import db
 from portal.finance import bp, register_data, register_ops, registers
-from portal.finance.forms import CountersignForm, RegisterImportForm, SubmitForm
+from portal.finance.forms import CountersignForm, RegisterImportForm, ReturnForm, SubmitForm
 from portal.finance.models import RegisterSnapshot
 from portal.finance.parsing import LedgerRefused
 from portal.finance.views import MEDIA, _is_staff
@@ -188,7 +188,7 @@ def register(snapshot_id):
                     and any(i.status == "submitted" for i in items.values())
                     and current_user.id not in (snapshot.submitted_by_id,
                                                 snapshot.imported_by_id)),
-        submit_form=SubmitForm(), countersign_form=CountersignForm())
+        submit_form=SubmitForm(), countersign_form=CountersignForm(), return_form=ReturnForm())
 
 
 def _act(snapshot_id, action, message: str):
@@ -223,6 +223,17 @@ def countersign_register(snapshot_id):
         abort(400)
     return _act(snapshot_id, lambda s: register_ops.countersign_register(
         current_user, g.site, s, form.dissent.data), _("已会签，台账已公开。"))
+
+
+@bp.route("/registers/<int:snapshot_id>/return", methods=["POST"])
+def return_register(snapshot_id):
+    """Send a snapshot back to the accountant with the reason."""
+    require(current_user, g.site, "finance.review")
+    form = ReturnForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _act(snapshot_id, lambda s: register_ops.return_register(
+        current_user, g.site, s, form.reason.data), _("已退回，并通知会计修改。"))
 
 
 @bp.route("/registers/<int:snapshot_id>/data.<fmt>")
