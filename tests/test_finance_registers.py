@@ -196,6 +196,13 @@ def test_reimport_needs_a_reason_and_makes_a_revision(ctx, people):
     assert len(register_ops.rows_of(first)) == 5  # the first revision is unchanged
     other_date = do_import(people, "asset", as_csv("asset"), as_of=date(2026, 6, 30))
     assert other_date.number == 1
+    site = village()
+    with pytest.raises(OperationError, match="最新版本"):
+        register_ops.submit_register(who(people, "clerk"), site, first)
+    mid_year = do_import(people, "asset", as_csv("asset"), as_of=date(2026, 3, 31))
+    register_ops.submit_register(who(people, "clerk"), site, other_date)
+    with pytest.raises(OperationError, match="日期更晚"):
+        register_ops.submit_register(who(people, "clerk"), site, mid_year)
 
 
 def test_outsiders_and_residents_are_refused(ctx, people):

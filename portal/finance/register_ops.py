@@ -212,8 +212,10 @@ def submit_register(actor, site: Site, snapshot: RegisterSnapshot) -> list[Item]
     """Write a snapshot into its categories' items and hand them to the reviewers.
 
     Each category's item of the period is created, or corrected when an earlier revision (or a
-    person, by hand) wrote it already. A resource register is submitted with the latest contracts snapshot dated on or before it:
-    each B05 item lists the contracts of its parcels, and the contracts become public with it.
+    person, by hand) wrote it already. Only the latest revision of a date may be submitted, and not
+    once a later date of the same period was. A resource register is submitted with the latest
+    contracts snapshot dated on or before it: each B05 item lists the contracts of its parcels,
+    and the contracts become public with it.
     """
     require(actor, site, "finance.import")
     require(actor, site, "content.publish")
@@ -223,9 +225,17 @@ def submit_register(actor, site: Site, snapshot: RegisterSnapshot) -> list[Item]
         raise OperationError(_("承包(租赁)合同随资源台账一同公开，请提交资源台账"))
     if snapshot.submitted_at is not None:
         raise OperationError(_("本版本已提交会签"))
-    latest = latest_snapshot(site, snapshot.kind)
-    if latest.as_of == snapshot.as_of and latest.number != snapshot.number:
+    same_date = db.session.scalar(db.select(db.func.max(RegisterSnapshot.number)).where(
+        RegisterSnapshot.site_id == site.id, RegisterSnapshot.kind == snapshot.kind,
+        RegisterSnapshot.as_of == snapshot.as_of))
+    if same_date != snapshot.number:
         raise OperationError(_("已有更新的导入版本，请提交最新版本"))
+    key = period_key(snapshot.kind, snapshot.as_of)
+    later = db.session.scalars(db.select(RegisterSnapshot.as_of).where(
+        RegisterSnapshot.site_id == site.id, RegisterSnapshot.kind == snapshot.kind,
+        RegisterSnapshot.as_of > snapshot.as_of, RegisterSnapshot.submitted_at.is_not(None)))
+    if any(period_key(snapshot.kind, d) == key for d in later):
+        raise OperationError(_("同一期间已提交了日期更晚的台账，不能再提交较早的台账"))
     rows = rows_of(snapshot)
     contracts: list[RegisterRow] = []
     if snapshot.kind == "resource":
@@ -233,7 +243,6 @@ def submit_register(actor, site: Site, snapshot: RegisterSnapshot) -> list[Item]
         snapshot.contracts_id = linked.id if linked else None
         contracts = rows_of(linked)
     earlier, own = _earlier_items(snapshot), snapshot_items(snapshot)
-    key = period_key(snapshot.kind, snapshot.as_of)
     items = []
     for code in registers.CATEGORIES[snapshot.kind]:
         title, body = item_body(site, snapshot, code, rows, contracts)
