@@ -57,9 +57,13 @@ def test_demo_content(ctx, client):
     levels = set(db.session.scalars(
         db.select(Site.level).join(Item, Item.site_id == Site.id).distinct()))
     assert levels == {"city", "district", "township", "village"}
-    from portal.finance.models import StatementItem  # the finance demo's statements, counted there
+    from portal.finance.models import (  # the finance demo's, counted there
+        RegisterItem,
+        StatementItem,
+    )
 
-    hand_written = count(Item, Item.id.not_in(db.select(StatementItem.item_id)))
+    hand_written = count(Item, Item.id.not_in(db.select(StatementItem.item_id)),
+                         Item.id.not_in(db.select(RegisterItem.item_id)))
     assert 1500 <= hand_written <= 3500
     assert count(Item, Item.current_revision_id.is_(None)) == 0
     policies = db.session.scalars(db.select(Item).where(
@@ -83,7 +87,8 @@ def test_demo_content(ctx, client):
     assert dissents and all(r.countersign_role == "supervisor" for r in dissents)
     prepared = db.session.scalars(
         db.select(Item).where(Item.prepared_by_site_id.is_not(None),
-                              Item.id.not_in(db.select(StatementItem.item_id)))).all()
+                              Item.id.not_in(db.select(StatementItem.item_id)),
+                              Item.id.not_in(db.select(RegisterItem.item_id)))).all()
     assert prepared and {i.prepared_by_site.code for i in prepared} == {"510117004000"}
     assert all(i.site.level == "village" for i in prepared)
     # Separation of duties held throughout: nobody countersigned what they submitted.

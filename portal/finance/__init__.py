@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("finance", __name__, url_prefix="/s/<code>/finance")
 
-from portal.finance import benefits_views, views  # noqa: E402, F401  (routes register on import)
+from portal.finance import benefits_views, register_views, views  # noqa: E402, F401  (routes register on import)

@@ -111,16 +111,20 @@ def normalise_header(text) -> str:
     text = str(text or "")
     text = text.translate(str.maketrans("（）【】［］", "()[][]"))
     text = re.sub(r"\s+", "", text)
-    text = re.sub(r"\((元|人民币元|单位:元|单位：元)\)$", "", text)
+    text = re.sub(r"\((元|人民币元|单位:元|单位：元|亩|单位:亩|单位：亩)\)$", "", text)
     text = text.rstrip(":：*")
     return text
 
 
-def match_headers(cells) -> dict[str, int]:
-    """Column key -> index for a header row (the first matching alias wins for each key)."""
+def match_headers(cells, lookup: dict[str, str] | None = None) -> dict[str, int]:
+    """Column key -> index for a header row (the first matching alias wins for each key).
+
+    `lookup` maps normalised headers to keys; the ledger's columns by default, a register's
+    (portal/finance/registers.py) otherwise."""
+    lookup = HEADER_LOOKUP if lookup is None else lookup
     found: dict[str, int] = {}
     for index, cell in enumerate(cells):
-        key = HEADER_LOOKUP.get(normalise_header(cell))
+        key = lookup.get(normalise_header(cell))
         if key and key not in found:
             found[key] = index
     return found

@@ -24,6 +24,7 @@ from portal.core.clock import frozen, shanghai_noon
 from portal.extensions import db
 from portal.finance import operations as ops
 from portal.finance.models import LedgerPeriod
+from portal.finance.register_demo import load_registers
 from portal.finance.template import HEADERS
 from portal.sites.models import Site
 
@@ -155,6 +156,7 @@ def load_finance() -> Iterator[str]:
     """Import and publish the demo books; yields a summary line."""
     password_hash = account_ops.hash_password(current_app.config["DEMO_PASSWORD"])
     statements = entries = 0
+    accountants, reviewers = {}, {}
     for code, accountant_mobile, reviewer_mobile in TOWNSHIPS:
         township = Site.by_code(code)
         if township is None:
@@ -165,6 +167,7 @@ def load_finance() -> Iterator[str]:
         reviewer = _staff(township, reviewer_mobile, f"{town}民主理财监督小组", "finance_reviewer",
                           password_hash)
         db.session.commit()
+        accountants[code], reviewers[code] = accountant, reviewer
         villages = db.session.scalars(db.select(Site).where(
             township.subtree(), Site.level == "village").order_by(Site.code)).all()
         for site in villages:
@@ -195,3 +198,4 @@ def load_finance() -> Iterator[str]:
            f"imported and countersigned (townships {', '.join(t[0][:9] for t in TOWNSHIPS)}; "
            f"农经站会计 {', '.join(t[1] for t in TOWNSHIPS)}, 民主理财 "
            f"{', '.join(t[2] for t in TOWNSHIPS)})")
+    yield from load_registers(list(accountants), accountants, reviewers, _rng)

@@ -59,23 +59,25 @@ def rows(resource: str, entries: list[LedgerEntry]) -> list[list]:
     return out
 
 
-def as_csv(resource: str, entries) -> bytes:
+def table_csv(names: list[str], table: list[list]) -> bytes:
+    """Rows as UTF-8 CSV (with a BOM for Excel), Decimals with two places."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([f[0] for f in RESOURCES[resource]])
-    for row in rows(resource, entries):
+    writer.writerow(names)
+    for row in table:
         writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else v for v in row])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 
-def as_xlsx(resource: str, entries) -> bytes:
+def table_xlsx(sheet_name: str, titles: list[str], table: list[list]) -> bytes:
+    """Rows as a one-sheet XLSX with Chinese column titles; Decimals formatted as money."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(resource)
-    sheet.append([f[2] for f in RESOURCES[resource]])
-    for row in rows(resource, entries):
+    sheet = book.create_sheet(sheet_name)
+    sheet.append(titles)
+    for row in table:
         cells = []
         for value in row:
             cell = WriteOnlyCell(sheet, value=value)
@@ -88,6 +90,46 @@ def as_xlsx(resource: str, entries) -> bytes:
     return buffer.getvalue()
 
 
+def table_json(names: list[str], table: list[list], head: dict) -> bytes:
+    """`head` and the rows as records under "data"; Decimals written as exact JSON numbers."""
+    records = ["{" + ",".join(f"{json.dumps(n)}:{_json_value(v)}" for n, v in zip(names, row,
+                                                                                   strict=True))
+               + "}" for row in table]
+    text = json.dumps(head, ensure_ascii=False)[:-1] + ', "data": [' + ",\n".join(records) + "]}"
+    return text.encode("utf-8")
+
+
+def schema_of(fields) -> dict:
+    """A Table Schema for (name, type, title, currency) fields."""
+    return {"fields": [
+        {"name": n, "type": t, "title": title,
+         **({"unit": "元", "currency": c, "decimalChar": ".", "bareNumber": True} if c else {}),
+         **({"format": "%Y-%m-%d"} if t == "date" else {})}
+        for n, t, title, c in fields]}
+
+
+FORMATS = (("csv", "text/csv"),
+           ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+           ("json", "application/json"))
+
+
+def data_resources(name: str, fields, url_for_format) -> list[dict]:
+    """The data package resources of one table in every format."""
+    schema = schema_of(fields)
+    return [{"name": f"{name}-{fmt}", "path": url_for_format(fmt), "format": fmt,
+             "mediatype": media, "encoding": "utf-8",
+             "profile": "tabular-data-resource" if fmt == "csv" else "data-resource",
+             "schema": schema} for fmt, media in FORMATS]
+
+
+def as_csv(resource: str, entries) -> bytes:
+    return table_csv([f[0] for f in RESOURCES[resource]], rows(resource, entries))
+
+
+def as_xlsx(resource: str, entries) -> bytes:
+    return table_xlsx(resource, [f[2] for f in RESOURCES[resource]], rows(resource, entries))
+
+
 def _json_value(value) -> str:
     if isinstance(value, Decimal):
         return f"{value:.2f}"  # a JSON number written from the decimal, exactly
@@ -97,14 +139,9 @@ def _json_value(value) -> str:
 
 
 def as_json(resource: str, entries, site: Site, revision: LedgerRevision) -> bytes:
-    names = [f[0] for f in RESOURCES[resource]]
-    records = ["{" + ",".join(f"{json.dumps(n)}:{_json_value(v)}" for n, v in zip(names, row,
-                                                                                   strict=True))
-               + "}" for row in rows(resource, entries)]
     head = {"site": site.code, "site_name": site.name, "period": revision.period.key,
             "revision": revision.number, "currency": "CNY", "unit": "元"}
-    text = json.dumps(head, ensure_ascii=False)[:-1] + ', "data": [' + ",\n".join(records) + "]}"
-    return text.encode("utf-8")
+    return table_json([f[0] for f in RESOURCES[resource]], rows(resource, entries), head)
 
 
 def descriptor(site: Site, revision: LedgerRevision, url_for_resource) -> dict:
@@ -112,19 +149,8 @@ def descriptor(site: Site, revision: LedgerRevision, url_for_resource) -> dict:
     period = revision.period
     resources = []
     for name, fields in RESOURCES.items():
-        schema = {"fields": [
-            {"name": n, "type": t, "title": title,
-             **({"unit": "元", "currency": c, "decimalChar": ".", "bareNumber": True}
-                if c else {}),
-             **({"format": "%Y-%m-%d"} if t == "date" else {})}
-            for n, t, title, c in fields]}
-        for fmt, media in (("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformats-"
-                                                          "officedocument.spreadsheetml.sheet"),
-                           ("json", "application/json")):
-            resources.append({
-                "name": f"{name}-{fmt}", "path": url_for_resource(name, fmt), "format": fmt,
-                "mediatype": media, "encoding": "utf-8", "profile": "tabular-data-resource"
-                if fmt == "csv" else "data-resource", "schema": schema})
+        resources += data_resources(name, fields,
+                                    lambda fmt, name=name: url_for_resource(name, fmt))
     return {
         "profile": "fiscal-data-package",
         "name": f"finance-{site.code}-{period.key.lower()}",

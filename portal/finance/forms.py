@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FileField, StringField, TextAreaField
+from wtforms import FileField, SelectField, StringField, TextAreaField
 
 
 class ImportForm(FlaskForm):
@@ -23,3 +23,17 @@ class CountersignForm(FlaskForm):
 
 class ReturnForm(FlaskForm):
     reason = TextAreaField(_l("退回原因"), render_kw={"rows": 3, "maxlength": 500})
+
+
+class RegisterImportForm(FlaskForm):
+    kind = SelectField(_l("台账"), choices=[], validate_choice=False)
+    as_of = StringField(_l("台账日期"), description=_l("如 2025-12-31（年度清产核资为12月31日）"))
+    file = FileField(_l("台账文件"), description=_l(
+        "XLSX 或 CSV，按下载的模板填写；整个文件检查无误才会导入，有错误时逐行列出"))
+    reason = StringField(_l("更正原因(重新导入同一日期的台账时必填)"), render_kw={"maxlength": 500})
+
+    def __init__(self, *args, **kwargs):
+        from portal.finance.registers import KINDS
+
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(k, str(v)) for k, v in KINDS.items()]

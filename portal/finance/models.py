@@ -7,6 +7,7 @@ a revision; the public sees the latest revision whose statement items are all pu
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -90,4 +91,71 @@ class StatementItem(db.Model):
     item_id: Mapped[int] = mapped_column(db.ForeignKey("item.id"), index=True)
     # The item's last revision number when this statement was handed over: the statement is
     # published once the item has a later one.
+    prior_number: Mapped[int] = mapped_column(default=0)
+
+
+class RegisterSnapshot(db.Model):
+    """One import of a 三资 register (assets, resources, contracts or debts) as of a date.
+
+    Importing the same register for the same date again adds a revision (number 2, 3, ...) with
+    its reason; nothing is ever overwritten.
+    """
+
+    __tablename__ = "register_snapshot"
+    __table_args__ = (db.UniqueConstraint("site_id", "kind", "as_of", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(db.ForeignKey("site.id"), index=True)
+    kind: Mapped[str] = mapped_column(db.String(12))  # asset, resource, contract, debt
+    as_of: Mapped[date]
+    number: Mapped[int]
+    row_count: Mapped[int]
+    filename: Mapped[str] = mapped_column(db.String(200))
+    file_sha256: Mapped[str] = mapped_column(db.String(64))
+    reason: Mapped[str | None] = mapped_column(db.String(500))  # why a re-import
+    imported_by_id: Mapped[int] = mapped_column(db.ForeignKey("user_account.id"))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    submitted_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user_account.id"))
+    # A resource register is published together with the contracts snapshot it was submitted
+    # with (contracts have no category of their own; they are shown with the land they let).
+    contracts_id: Mapped[int | None] = mapped_column(db.ForeignKey("register_snapshot.id"))
+
+
+class RegisterRow(db.Model):
+    """One line of a register. The columns are shared by the four registers; see
+    portal/finance/registers.py for which register uses which column and what it means."""
+
+    __tablename__ = "register_row"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(db.ForeignKey("site.id"), index=True)
+    snapshot_id: Mapped[int] = mapped_column(db.ForeignKey("register_snapshot.id"), index=True)
+    line: Mapped[int]  # the line of the imported file
+    code: Mapped[str] = mapped_column(db.String(40), default="")
+    name: Mapped[str] = mapped_column(db.String(100), default="")
+    category: Mapped[str] = mapped_column(db.String(20), default="")  # class, land class, side
+    unit: Mapped[str] = mapped_column(db.String(10), default="")
+    quantity: Mapped[Decimal | None] = mapped_column(db.Numeric(14, 2))  # count, or area in 亩
+    value_fen: Mapped[int] = mapped_column(db.BigInteger, default=0)  # original value, due, amount
+    depreciation_fen: Mapped[int] = mapped_column(db.BigInteger, default=0)
+    received_fen: Mapped[int] = mapped_column(db.BigInteger, default=0)
+    start: Mapped[date | None]  # acquired, term start, date incurred
+    end: Mapped[date | None]  # term end, due date
+    location: Mapped[str] = mapped_column(db.String(100), default="")
+    status: Mapped[str] = mapped_column(db.String(20), default="")
+    person: Mapped[str] = mapped_column(db.String(100), default="")  # masked when a person
+    method: Mapped[str] = mapped_column(db.String(20), default="")
+    decision: Mapped[str] = mapped_column(db.String(200), default="")
+    contract_ref: Mapped[str] = mapped_column(db.String(40), default="")
+    note: Mapped[str] = mapped_column(db.String(300), default="")
+
+
+class RegisterItem(db.Model):
+    """The content item a register snapshot is published as, one per category."""
+
+    __tablename__ = "register_item"
+    snapshot_id: Mapped[int] = mapped_column(db.ForeignKey("register_snapshot.id"),
+                                             primary_key=True)
+    category_code: Mapped[str] = mapped_column(db.String(16), primary_key=True)
+    site_id: Mapped[int] = mapped_column(db.ForeignKey("site.id"), index=True)
+    item_id: Mapped[int] = mapped_column(db.ForeignKey("item.id"), index=True)
     prior_number: Mapped[int] = mapped_column(default=0)
