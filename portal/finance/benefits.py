@@ -21,7 +21,7 @@ from portal.core.errors import OperationError
 from portal.core.permissions import can, require
 from portal.core.privacy import find_identifiers, id_checksum_ok, mask_id
 from portal.extensions import db
-from portal.finance.chart import normalise_header
+from portal.finance.accounts import normalise_header
 from portal.finance.parsing import LedgerRefused, _text, mask_person, parse_money, read_rows
 from portal.sites.models import Site
 

@@ -11,7 +11,7 @@ import io
 import json
 from decimal import Decimal
 
-from portal.finance.chart import STATEMENT_CATEGORIES
+from portal.finance.accounts import STATEMENT_CATEGORIES
 from portal.finance.models import LedgerEntry, LedgerRevision
 from portal.finance.queries import category_name, statement
 from portal.sites.models import Site

@@ -17,7 +17,7 @@ from portal.core.clock import today
 from portal.core.errors import OperationError
 from portal.core.permissions import require
 from portal.extensions import db
-from portal.finance.chart import STATEMENT_CATEGORIES
+from portal.finance.accounts import STATEMENT_CATEGORIES
 from portal.finance.models import LedgerEntry, LedgerPeriod, LedgerRevision, StatementItem
 from portal.finance.parsing import Ledger, parse_ledger, read_rows, yuan
 from portal.sites.models import Site

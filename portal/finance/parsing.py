@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from portal.core.errors import OperationError
 from portal.core.privacy import KIND_NAMES, find_identifiers
-from portal.finance.chart import (
+from portal.finance.accounts import (
     CLOSING_WORDS,
     COLUMNS,
     OPENING_WORDS,

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from portal.content.models import ItemRevision
 from portal.extensions import db
-from portal.finance.chart import CHART, STATEMENT_CATEGORIES
+from portal.finance.accounts import CHART, STATEMENT_CATEGORIES
 from portal.finance.models import LedgerEntry, LedgerPeriod, LedgerRevision, StatementItem
 from portal.sites.models import Site
 from portal.standards.models import get_category

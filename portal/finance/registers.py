@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.core.privacy import KIND_NAMES, find_identifiers
-from portal.finance.chart import match_headers
+from portal.finance.accounts import match_headers
 from portal.finance.parsing import (
     HEADER_SEARCH_ROWS,
     LedgerRefused,
