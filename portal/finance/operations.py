@@ -187,14 +187,23 @@ def submit_statement(actor, site: Site, revision: LedgerRevision) -> list[Item]:
     return items
 
 
-def countersign_statement(actor, site: Site, revision: LedgerRevision, dissent: str = "") -> int:
-    """Countersign every submitted item of a statement at once (each one is checked as usual)."""
+def review_items(actor, site: Site, items, dissent: str = "", reason: str | None = None) -> list:
+    """Countersign (or, given a reason, return) every submitted item of one statement or register."""
     require(actor, site, "finance.review")
-    pending = [i for i in statement_items(revision).values() if i.status == "submitted"]
+    pending = [i for i in items if i.status == "submitted"]
     if not pending:
         raise OperationError(_("本版本没有待会签的内容"))
     for item in pending:
-        content_ops.countersign_item(actor, site, item, dissent)
+        if reason is None:
+            content_ops.countersign_item(actor, site, item, dissent)
+        else:
+            content_ops.return_item(actor, site, item, reason)
+    return pending
+
+
+def countersign_statement(actor, site: Site, revision: LedgerRevision, dissent: str = "") -> int:
+    """Countersign every submitted item of a statement at once (each one is checked as usual)."""
+    pending = review_items(actor, site, statement_items(revision).values(), dissent=dissent)
     audit.record(actor, "finance.countersign", site=site, target=revision,
                  detail={"period": revision.period.key, "revision": revision.number})
     return len(pending)
@@ -202,11 +211,6 @@ def countersign_statement(actor, site: Site, revision: LedgerRevision, dissent: 
 
 def return_statement(actor, site: Site, revision: LedgerRevision, reason: str) -> None:
     """Send every submitted item of a statement back, with the reason."""
-    require(actor, site, "finance.review")
-    pending = [i for i in statement_items(revision).values() if i.status == "submitted"]
-    if not pending:
-        raise OperationError(_("本版本没有待会签的内容"))
-    for item in pending:
-        content_ops.return_item(actor, site, item, reason)
+    review_items(actor, site, statement_items(revision).values(), reason=reason)
     revision.submitted_at = None  # the accountant may submit it again (or import a fix)
     audit.record(actor, "finance.return", site=site, target=revision, detail={"reason": reason})

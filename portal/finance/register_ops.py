@@ -19,7 +19,7 @@ from portal.core.permissions import require
 from portal.extensions import db
 from portal.finance import registers
 from portal.finance.models import RegisterItem, RegisterRow, RegisterSnapshot
-from portal.finance.operations import REASON_MAX, _cell
+from portal.finance.operations import REASON_MAX, _cell, review_items
 from portal.finance.parsing import read_rows, yuan
 from portal.sites.models import Site
 from portal.standards.models import get_category
@@ -278,12 +278,7 @@ def submit_register(actor, site: Site, snapshot: RegisterSnapshot) -> list[Item]
 
 def countersign_register(actor, site: Site, snapshot: RegisterSnapshot, dissent: str = "") -> int:
     """Countersign every submitted item of a snapshot at once (each checked as usual)."""
-    require(actor, site, "finance.review")
-    pending = [i for i in snapshot_items(snapshot).values() if i.status == "submitted"]
-    if not pending:
-        raise OperationError(_("本版本没有待会签的内容"))
-    for item in pending:
-        content_ops.countersign_item(actor, site, item, dissent)
+    pending = review_items(actor, site, snapshot_items(snapshot).values(), dissent=dissent)
     audit.record(actor, "finance.register_countersign", site=site, target=snapshot,
                  detail={"kind": snapshot.kind, "revision": snapshot.number})
     return len(pending)
@@ -291,12 +286,7 @@ def countersign_register(actor, site: Site, snapshot: RegisterSnapshot, dissent:
 
 def return_register(actor, site: Site, snapshot: RegisterSnapshot, reason: str) -> None:
     """Send every submitted item of a snapshot back, with the reason; it may be submitted again."""
-    require(actor, site, "finance.review")
-    pending = [i for i in snapshot_items(snapshot).values() if i.status == "submitted"]
-    if not pending:
-        raise OperationError(_("本版本没有待会签的内容"))
-    for item in pending:
-        content_ops.return_item(actor, site, item, reason)
+    review_items(actor, site, snapshot_items(snapshot).values(), reason=reason)
     snapshot.submitted_at = None
     audit.record(actor, "finance.register_return", site=site, target=snapshot,
                  detail={"reason": reason})
