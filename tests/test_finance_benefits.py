@@ -223,3 +223,45 @@ def test_exports_of_an_unposted_list_are_staff_only(app, client, auth, people):
     assert client.get(url + "/list.pdf").status_code == 404
     other = f"/s/510117004201/finance/benefits/{benefit.id}/list.csv"
     assert client.get(other).status_code == 404  # scoped to the site of the address
+
+
+def test_demo_lists_are_posted_masked_deterministic_and_idempotent(ctx, standard, make_user):
+    import time
+
+    from portal.core.privacy import find_identifiers
+    from portal.finance.benefit_demo import load_benefits
+    from portal.finance.demo import _rng
+
+    town = Site.by_code(VILLAGE).parent.code
+    clerk = make_user("13900000011", "农经站会计", roles=[(town, "publisher")])
+    reviewer = make_user("13900000012", "民主理财监督小组", roles=[(town, "finance_reviewer")])
+    staff = ({town: db.session.get(User, clerk)}, {town: db.session.get(User, reviewer)})
+    now = datetime(2026, 12, 4, 10)
+    began = time.perf_counter()
+    with frozen(now):
+        lines = list(load_benefits([town], *staff, _rng))
+    assert time.perf_counter() - began < 1
+    assert lines[0].startswith("demo benefit lists: ")
+    lists = db.session.scalars(db.select(benefits.BenefitList).order_by(
+        benefits.BenefitList.id)).all()
+    assert lists and {b.kind for b in lists} == {"subsidy", "dibao"}
+    for b in lists:
+        assert (b.created_by_id, b.countersigned_by_id) == (clerk, reviewer)
+        assert b.in_window(now) is (b.kind == "dibao")
+        if b.kind == "dibao":
+            assert "2026年第4季度" in b.title
+        rows = benefits.recipients_of(b)
+        assert (len(rows), sum(r.amount_fen for r in rows)) == (b.recipients, b.total_fen)
+        text = " ".join(f"{r.name} {r.id_masked}" for r in rows)
+        assert not find_identifiers(text) and all("*" in r.name for r in rows)
+    first = [(b.title, b.total_fen) for b in lists]
+    with frozen(now):
+        list(load_benefits([town], *staff, _rng))
+    assert db.session.scalar(db.select(db.func.count(benefits.BenefitList.id))) == len(lists)
+    db.session.execute(db.delete(benefits.BenefitRecipient))
+    db.session.execute(db.delete(benefits.BenefitList))
+    with frozen(now):
+        list(load_benefits([town], *staff, _rng))
+    again = db.session.scalars(db.select(benefits.BenefitList).order_by(
+        benefits.BenefitList.id)).all()
+    assert [(b.title, b.total_fen) for b in again] == first
