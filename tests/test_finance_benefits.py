@@ -121,3 +121,147 @@ def test_unposted_list_is_hidden_and_import_view_reports_lines(client, auth, peo
     assert client.get(url).status_code == 404
     assert "低保名单" not in client.get(BASE).get_data(as_text=True)
     assert timedelta(days=benefits.POSTING_DAYS) == timedelta(days=7)
+
+
+FORMATS = ("csv", "xlsx", "json")
+
+
+def _parse(fmt, body):
+    """The cells of an export as a list of rows of strings (header first for CSV and XLSX)."""
+    if fmt == "csv":
+        import csv
+
+        return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(body), read_only=True).active
+        return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(
+            values_only=True)]
+    import json
+
+    data = json.loads(body)
+    return [[str(v) for v in record.values()] for record in data["data"]]
+
+
+def _check_clean(fmt, body):
+    from portal.core.privacy import find_identifiers
+
+    cells = [c for row in _parse(fmt, body) for c in row]
+    text = "\n".join(cells)
+    assert not find_identifiers(text), find_identifiers(text)
+    assert ID not in text and "张秀英" not in text
+    if fmt != "xlsx":
+        raw = body.decode("utf-8-sig")
+        assert not find_identifiers(raw) and ID not in raw
+    return cells
+
+
+@pytest.fixture
+def posted(app, people):
+    """A list countersigned on 2026-11-02 (window to 11-09 02:00), with a verified resident of
+    the village and one of another village."""
+    with app.app_context():
+        benefit = make_list(people)
+        with frozen(datetime(2026, 11, 2, 2)):
+            benefits.countersign_list(who(people, "finance"), Site.by_code(VILLAGE), benefit)
+        db.session.add(Residency(user_id=people["resident"], site_id=Site.by_code(VILLAGE).id,
+                                 real_name="张秀英", household_number="0312", status="verified"))
+        db.session.add(Residency(user_id=people["neighbour"],
+                                 site_id=Site.by_code("510117004201").id, real_name="李四",
+                                 household_number="0001", status="verified"))
+        db.session.commit()
+        return f"{BASE}{benefit.id}"
+
+
+@pytest.mark.parametrize("when, login, names", [
+    (datetime(2026, 11, 8, 2), None, True),  # in the window: everyone
+    (datetime(2026, 11, 8, 2), "13900000007", True),
+    (datetime(2026, 11, 9, 3), None, False),  # after it: totals only
+    (datetime(2026, 11, 9, 3), "13900000007", False),  # verified elsewhere
+    (datetime(2026, 11, 9, 3), "13900000006", True),  # verified resident of the village
+    (datetime(2026, 11, 9, 3), "13900000001", True),  # staff
+])
+def test_exports_follow_the_page_rule(client, auth, posted, when, login, names):
+    if login:
+        auth.login(login)
+    with frozen(when):
+        page = client.get(posted).get_data(as_text=True)
+        assert (f"{posted}/list.csv" in page) is names and f"{posted}/totals.csv" in page
+        for fmt in FORMATS:
+            totals = client.get(f"{posted}/totals.{fmt}")
+            assert totals.status_code == 200
+            cells = _check_clean(fmt, totals.data)
+            assert {"1680.50", "1680.5"} & set(cells) and "2" in cells and "4" in cells
+            listed = client.get(f"{posted}/list.{fmt}")
+            assert listed.status_code == (200 if names else 403)
+            if names:
+                cells = _check_clean(fmt, listed.data)
+                assert "张*英" in cells and "110105********002X" in cells
+                assert {"1260.50", "1260.5"} & set(cells)
+                assert "private" in listed.headers["Cache-Control"]
+        package = client.get(f"{posted}/datapackage.json").get_json()
+        paths = [r["path"] for r in package["resources"]]
+        assert any(p.endswith("/totals.csv") for p in paths)
+        assert any(p.endswith("/list.xlsx") for p in paths) is names
+        assert package["totals"] == {"households": 2, "persons": 4, "amount": "1680.50"}
+        assert all(r["schema"]["fields"] for r in package["resources"])
+
+
+def test_exports_of_an_unposted_list_are_staff_only(app, client, auth, people):
+    with app.app_context():
+        benefit = make_list(people)
+        db.session.commit()
+        url = f"{BASE}{benefit.id}"
+    for path in ("/list.csv", "/totals.json", "/datapackage.json"):
+        assert client.get(url + path).status_code == 404
+    auth.login("13900000006")
+    assert client.get(url + "/list.csv").status_code == 404
+    auth.logout()
+    auth.login("13900000001")
+    assert client.get(url + "/list.csv").status_code == 200
+    assert client.get(url + "/list.pdf").status_code == 404
+    other = f"/s/510117004201/finance/benefits/{benefit.id}/list.csv"
+    assert client.get(other).status_code == 404  # scoped to the site of the address
+
+
+def test_demo_lists_are_posted_masked_deterministic_and_idempotent(ctx, standard, make_user):
+    import time
+
+    from portal.core.privacy import find_identifiers
+    from portal.finance.benefit_demo import load_benefits
+    from portal.finance.demo import _rng
+
+    town = Site.by_code(VILLAGE).parent.code
+    clerk = make_user("13900000011", "农经站会计", roles=[(town, "publisher")])
+    reviewer = make_user("13900000012", "民主理财监督小组", roles=[(town, "finance_reviewer")])
+    staff = ({town: db.session.get(User, clerk)}, {town: db.session.get(User, reviewer)})
+    now = datetime(2026, 12, 4, 10)
+    began = time.perf_counter()
+    with frozen(now):
+        lines = list(load_benefits([town], *staff, _rng))
+    assert time.perf_counter() - began < 1
+    assert lines[0].startswith("demo benefit lists: ")
+    lists = db.session.scalars(db.select(benefits.BenefitList).order_by(
+        benefits.BenefitList.id)).all()
+    assert lists and {b.kind for b in lists} == {"subsidy", "dibao"}
+    for b in lists:
+        assert (b.created_by_id, b.countersigned_by_id) == (clerk, reviewer)
+        assert b.in_window(now) is (b.kind == "dibao")
+        if b.kind == "dibao":
+            assert "2026年第4季度" in b.title
+        rows = benefits.recipients_of(b)
+        assert (len(rows), sum(r.amount_fen for r in rows)) == (b.recipients, b.total_fen)
+        text = " ".join(f"{r.name} {r.id_masked}" for r in rows)
+        assert not find_identifiers(text) and all("*" in r.name for r in rows)
+    first = [(b.title, b.total_fen) for b in lists]
+    with frozen(now):
+        list(load_benefits([town], *staff, _rng))
+    assert db.session.scalar(db.select(db.func.count(benefits.BenefitList.id))) == len(lists)
+    db.session.execute(db.delete(benefits.BenefitRecipient))
+    db.session.execute(db.delete(benefits.BenefitList))
+    with frozen(now):
+        list(load_benefits([town], *staff, _rng))
+    again = db.session.scalars(db.select(benefits.BenefitList).order_by(
+        benefits.BenefitList.id)).all()
+    assert [(b.title, b.total_fen) for b in again] == first

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,7 +14,7 @@ from portal.core.errors import OperationError
 from portal.core.permissions import can, require
 from portal.core.tenancy import get_in_site_or_404
 from portal.extensions import db
-from portal.finance import bp
+from portal.finance import benefits_data, bp
 from portal.finance.benefits import (
     KINDS,
     BenefitList,
@@ -25,6 +25,7 @@ from portal.finance.benefits import (
     recipients_of,
 )
 from portal.finance.parsing import LedgerRefused
+from portal.finance.views import MEDIA
 
 
 class BenefitImportForm(FlaskForm):
@@ -80,13 +81,18 @@ def benefits():
                            now=utcnow()), status
 
 
+def _visible(list_id) -> BenefitList:
+    """A list of this site this visitor may see at all (unposted ones are staff only)."""
+    benefit = get_in_site_or_404(BenefitList, list_id, g.site)
+    if benefit.posted_at is None and not _staff():
+        abort(404)
+    return benefit
+
+
 @bp.route("/benefits/<int:list_id>")
 def benefit(list_id):
     """One list: names during the 7-day posting (and for residents later), else the totals."""
-    benefit = get_in_site_or_404(BenefitList, list_id, g.site)
-    staff = _staff()
-    if benefit.posted_at is None and not staff:
-        abort(404)
+    benefit = _visible(list_id)
     now = utcnow()
     names = may_see_names(current_user, g.site, benefit, now)
     return render_template(
@@ -113,3 +119,38 @@ def post_benefit(list_id):
         db.session.commit()
         flash(_("已会签，名单公示7天。"), "success")
     return redirect(url_for(".benefit", list_id=benefit.id))
+
+
+def _resources(benefit) -> list[str]:
+    """What this visitor may download: the totals, and the masked list by the pages' rule."""
+    if may_see_names(current_user, g.site, benefit, utcnow()):
+        return ["list", "totals"]
+    return ["totals"]
+
+
+@bp.route("/benefits/<int:list_id>/<any(list, totals):resource>.<fmt>")
+def benefit_export(list_id, resource, fmt):
+    """A list's masked names (for whoever may see them on the page) or its totals."""
+    if fmt not in MEDIA:
+        abort(404)
+    benefit = _visible(list_id)
+    if resource not in _resources(benefit):
+        abort(403)
+    body = benefits_data.render(resource, fmt, g.site, benefit,
+                                recipients_of(benefit) if resource == "list" else [])
+    response = current_app.response_class(body, mimetype=MEDIA[fmt])
+    response.headers.set("Content-Disposition", "attachment",
+                         filename=f"{g.site.code}-benefits-{benefit.id}-{resource}.{fmt}")
+    response.headers.set("Cache-Control", "private, no-store")
+    return response
+
+
+@bp.route("/benefits/<int:list_id>/datapackage.json")
+def benefit_datapackage(list_id):
+    """The descriptor of the downloads this visitor may get."""
+    benefit = _visible(list_id)
+    response = current_app.json.response(benefits_data.descriptor(
+        g.site, benefit, _resources(benefit), lambda name, fmt: url_for(
+            ".benefit_export", list_id=benefit.id, resource=name, fmt=fmt, _external=True)))
+    response.headers.set("Cache-Control", "private, no-store")
+    return response

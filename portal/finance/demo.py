@@ -23,6 +23,7 @@ from portal.accounts.models import RoleGrant, User
 from portal.core.clock import frozen, shanghai_noon
 from portal.extensions import db
 from portal.finance import operations as ops
+from portal.finance.benefit_demo import load_benefits
 from portal.finance.models import LedgerPeriod
 from portal.finance.register_demo import load_registers
 from portal.finance.template import HEADERS
@@ -199,3 +200,4 @@ def load_finance() -> Iterator[str]:
            f"农经站会计 {', '.join(t[1] for t in TOWNSHIPS)}, 民主理财 "
            f"{', '.join(t[2] for t in TOWNSHIPS)})")
     yield from load_registers(list(accountants), accountants, reviewers, _rng)
+    yield from load_benefits(list(accountants), accountants, reviewers, _rng)
