@@ -330,3 +330,25 @@ def test_statement_corrects_the_item_written_by_hand_for_that_quarter(ctx, peopl
     db.session.refresh(by_hand)
     assert by_hand.current_revision.number == 2 and "张*英" in by_hand.current_revision.body
     assert queries.is_public(revision)
+
+
+@pytest.mark.parametrize("published, on_time", [
+    ("2026-10-20 15:00", 1),  # Shanghai 23:00 on the due day (Q20 of the standard): on time
+    ("2026-10-20 17:00", 0),  # Shanghai 01:00 on the 21st: late
+])
+def test_township_comparison_judges_on_time_by_the_standards_rule(ctx, people, published,
+                                                                   on_time):
+    from datetime import datetime
+
+    from portal.finance.compare import comparison
+
+    revision = ops.import_ledger(who(people, "clerk"), village(), PERIOD, "a.csv",
+                                 as_csv(EXAMPLE))
+    publish(people, revision)
+    for item in ops.statement_items(revision).values():
+        item.first_published_at = datetime.fromisoformat(published)  # stored in UTC
+    db.session.commit()
+    rows, year = comparison(Site.by_code(TOWNSHIP), None)
+    row = next(r for r in rows if r.site.code == VILLAGE)
+    assert year == 2026 and row.quarters == 1 and row.on_time == on_time
+    assert row.income == revision.income_fen and row.expense == revision.expense_fen

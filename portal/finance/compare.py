@@ -11,6 +11,8 @@ from portal.extensions import db
 from portal.finance.models import LedgerPeriod, LedgerRevision, StatementItem
 from portal.finance.queries import current_public
 from portal.sites.models import Site
+from portal.standards.models import get_category
+from portal.standards.rules import period_due_date
 
 
 @dataclass
@@ -34,11 +36,14 @@ class Row:
         return round(100 * self.on_time / self.quarters) if self.quarters else None
 
 
-def deadline(start: date) -> date:
-    """Quarterly statements are due by the 20th of the next quarter's first month (Q20)."""
-    month = start.month + 3
-    year = start.year + (month > 12)
-    return date(year, (month - 1) % 12 + 1, 20)
+STATEMENT_CATEGORY = "B02.01"  # the quarterly income statement: its rule dates every quarter
+
+
+def _due_rule() -> dict | None:
+    """The standard's deadline rule for a village's quarterly statement (Q20 in 2026.1)."""
+    category = get_category(STATEMENT_CATEGORY)
+    found = category.deadline_rule("village") if category is not None else None
+    return found[1] if found else None
 
 
 def comparison(site: Site, year: int | None) -> tuple[list[Row], int | None]:
@@ -62,6 +67,7 @@ def comparison(site: Site, year: int | None) -> tuple[list[Row], int | None]:
         .where(LedgerRevision.site_id.in_(list(by_id)), LedgerRevision.number == 1,
                LedgerPeriod.start >= date(year, 1, 1), LedgerPeriod.start <= date(year, 12, 31))
         .group_by(LedgerRevision.period_id)).all())
+    rule = _due_rule()
     rows = {v.id: Row(v, 0, 0, 0, 0) for v in villages}
     for revision in public.values():
         if revision.period.start.year != year:
@@ -71,6 +77,7 @@ def comparison(site: Site, year: int | None) -> tuple[list[Row], int | None]:
         row.income += revision.income_fen
         row.expense += revision.expense_fen
         published = first_published.get(revision.period_id)
-        if published and local_date(published) <= deadline(revision.period.start):
+        if published and rule and local_date(published) <= period_due_date(rule,
+                                                                            revision.period.end):
             row.on_time += 1
     return list(rows.values()), year

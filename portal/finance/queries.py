@@ -8,6 +8,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from portal.content.models import ItemRevision
 from portal.extensions import db
@@ -54,6 +55,7 @@ def current_public(site_ids) -> dict[int, LedgerRevision]:
     if not public:
         return {}
     rows = db.session.scalars(db.select(LedgerRevision).where(LedgerRevision.id.in_(public))
+                              .options(selectinload(LedgerRevision.period))  # no N+1 on pages
                               .order_by(LedgerRevision.number))
     return {r.period_id: r for r in rows}
 
