@@ -350,5 +350,5 @@ def test_township_comparison_judges_on_time_by_the_standards_rule(ctx, people, p
     db.session.commit()
     rows, year = comparison(Site.by_code(TOWNSHIP), None)
     row = next(r for r in rows if r.site.code == VILLAGE)
-    assert year == 2026 and row.quarters == 1 and row.on_time == on_time
+    assert year == 2026 and row.periods == 1 and row.on_time == on_time
     assert row.income == revision.income_fen and row.expense == revision.expense_fen

@@ -49,7 +49,13 @@ from portal.core.workdays import add_working_days
 from portal.extensions import db
 from portal.sites.models import Site
 from portal.standards.loader import period_due_date
-from portal.standards.models import Category, StandardVersion, current_version, resolve
+from portal.standards.models import (
+    Category,
+    StandardVersion,
+    current_version,
+    frequency_name,
+    resolve,
+)
 
 STATES = ("on_time", "late", "missing", "due", "event", "not_applicable")
 STATE_LABELS = {
@@ -125,6 +131,7 @@ class Row:
     category: Category
     rule_text: str
     status: CategoryStatus
+    frequency_label: str = ""
 
 
 @dataclass
@@ -418,7 +425,7 @@ def describe(ob: Obligation, outcome: Outcome) -> CategoryStatus:
         message = (_("长期公开，尚未公开") if state == "missing"
                    else _("已公开，内容变更时应及时更新"))
     elif state == "event":
-        message = _("%(f)s：%(r)s", f=ob.category.frequency_label, r=ob.text)
+        message = _("%(f)s：%(r)s", f=frequency_name(ob.frequency), r=ob.text)
     else:
         label = period_label("event", period.start)
         if state == "late":
@@ -435,11 +442,21 @@ def not_applicable(site: Site) -> CategoryStatus:
                           _("本类目不由%(l)s一级公开", l=site.level_name))
 
 
-def obligations_for(categories: Iterable[Category], level: str, today: date) -> list[Obligation]:
-    """The obligations of a level, in the standard's order."""
+def profile_of(site) -> str:
+    """The set of obligations a site has: its level, or a finance-heavy village's own set."""
+    return HEAVY_VILLAGE if site.level == "village" and site.finance_heavy else site.level
+
+
+HEAVY_VILLAGE = "village+heavy"  # publishes B02/B03 monthly (村民委员会组织法 art. 30)
+
+
+def obligations_for(categories: Iterable[Category], profile: str,
+                    today: date) -> list[Obligation]:
+    """The obligations of a level (or profile_of a site), in the standard's order."""
+    level, heavy = profile.split("+")[0], profile == HEAVY_VILLAGE
     found = []
     for category in categories:
-        rule = category.deadline_rule(level)
+        rule = category.deadline_rule(level, heavy)
         if rule is not None:
             found.append(Obligation(category, rule[0], rule[1], today))
     return found
@@ -570,7 +587,7 @@ class Survey:
         self.version = current_version()
         if sites is None:
             sites = db.session.connection().execute(
-                db.select(Site.id, Site.code, Site.short_name, Site.level)
+                db.select(Site.id, Site.code, Site.short_name, Site.level, Site.finance_heavy)
                 .where(root.subtree()).order_by(Site.code)).all()
         self.sites = sites
         self.obligations: dict[str, list[Obligation]] = {}
@@ -579,8 +596,8 @@ class Survey:
         if self.version is None:
             return
         categories = self.version.categories(leaves_only=True)
-        for level in {s.level for s in sites}:
-            self.obligations[level] = obligations_for(categories, level, today)
+        for profile in {profile_of(s) for s in sites}:
+            self.obligations[profile] = obligations_for(categories, profile, today)
         every = [ob for obs in self.obligations.values() for ob in obs]
         if len(sites) == 1:
             where, join = [Item.site_id == sites[0].id], False
@@ -590,35 +607,35 @@ class Survey:
             where, join = [root.subtree()], True
         self.items = load_items(where, join, self.version, every)
 
-    def outcomes(self, site_id: int, level: str) -> Iterator[tuple[Obligation, Outcome]]:
-        """Every obligation of one site with its outcome, in the standard's order."""
+    def outcomes(self, site_id: int, profile: str) -> Iterator[tuple[Obligation, Outcome]]:
+        """Every obligation of one site (of that profile_of) with its outcome, in order."""
         own = self.items.get(site_id) or {}
-        for ob in self.obligations.get(level, ()):
+        for ob in self.obligations.get(profile, ()):
             entries = own.get(ob.key)
             yield ob, (ob.empty if entries is None else judge(ob, entries))
 
-    def _baseline(self, level: str) -> tuple:
-        """What a site of this level with no items at all has: counts, missing, owing, index."""
-        if level not in self._baselines:
+    def _baseline(self, profile: str) -> tuple:
+        """What a site of this profile with no items has: counts, missing, owing, index."""
+        if profile not in self._baselines:
             counts = [0, 0, 0, 0]
-            obs = self.obligations.get(level, [])
+            obs = self.obligations.get(profile, [])
             for ob in obs:
                 _add(counts, ob.empty, 1)
-            self._baselines[level] = (
+            self._baselines[profile] = (
                 counts,
                 [ob for ob in obs if ob.empty.counted == "missing"],
                 [ob for ob in obs if ob.empty.owes],
                 {ob.key: ob for ob in obs},
             )
-        return self._baselines[level]
+        return self._baselines[profile]
 
-    def tally(self, site_id: int, level: str, owing: bool = False):
+    def tally(self, site_id: int, profile: str, owing: bool = False):
         """([on_time, late, missing, due], missing obligations, owing ones if asked) of a site.
 
         Only the categories where the site has items are judged; the rest keep the outcome
         every site of the level has with nothing published.
         """
-        base_counts, base_missing, base_owing, index = self._baseline(level)
+        base_counts, base_missing, base_owing, index = self._baseline(profile)
         own = self.items.get(site_id)
         if not own:
             return list(base_counts), base_missing, base_owing if owing else []
@@ -655,7 +672,7 @@ def _add(counts: list[int], outcome: Outcome, n: int) -> None:
 def category_status(site: Site, category: Category, today: date | None = None) -> CategoryStatus:
     """Where a site stands today in one category of the current standard."""
     today = today or clock.today()
-    rule = category.deadline_rule(site.level)
+    rule = category.deadline_rule(site.level, site.finance_heavy)
     version = current_version()
     if rule is None or version is None:
         return not_applicable(site)
@@ -669,9 +686,9 @@ def site_report(site: Site, today: date | None = None) -> SiteReport:
     today = today or clock.today()
     survey = Survey(site, today, sites=[site])
     rows, counts = [], [0, 0, 0, 0]
-    for ob, outcome in survey.outcomes(site.id, site.level):
+    for ob, outcome in survey.outcomes(site.id, profile_of(site)):
         _add(counts, outcome, 1)
-        rows.append(Row(ob.category, ob.text, describe(ob, outcome)))
+        rows.append(Row(ob.category, ob.text, describe(ob, outcome), frequency_name(ob.frequency)))
     version = survey.version.version if survey.version else None
     return SiteReport(site, today, version, rows, Totals(*counts))
 
@@ -698,7 +715,7 @@ def subtree_report(site: Site, today: date | None = None,
     overall = Totals()
     missing: list[list[Obligation]] = []  # per site of `below`
     for s in below:
-        counts, owed, _owing = survey.tally(s.id, s.level)
+        counts, owed, _owing = survey.tally(s.id, profile_of(s))
         totals = Totals(*counts)
         overall.add(totals)
         ranking.append(Standing(s.id, s.code, s.short_name, s.level, paths[s.code], totals))
@@ -729,7 +746,7 @@ def owed_next(user, limit: int = 20, today: date | None = None) -> list[Owed]:
     for root in roots:
         survey = Survey(root, today)
         for s in survey.sites:
-            _counts, missing, owing = survey.tally(s.id, s.level, owing=True)
+            _counts, missing, owing = survey.tally(s.id, profile_of(s), owing=True)
             found.extend((0, ob.due_key, s.code, ob.category.position, s, ob) for ob in missing)
             found.extend((1, ob.window.due.toordinal(), s.code, ob.category.position, s, ob)
                          for ob in owing)

@@ -84,7 +84,7 @@ def roles_at_exact(actor, site: Site) -> bool:
 
 def _apply_fields(site: Site, item: Item, data: dict) -> None:
     category = _category_for(site, data.get("category") or item.category_code)
-    kind = period_kind_for(category.frequency)
+    kind = period_kind_for(category.frequency_at(site.level, site.finance_heavy))
     start, end = parse_period(kind, data.get("period"), today())
     title = _text(data.get("title"), _("标题"), "title", TITLE_MAX)
     body = _text(data.get("body"), _("正文"), "body", BODY_MAX)

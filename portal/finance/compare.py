@@ -18,7 +18,7 @@ from portal.standards.rules import period_due_date
 @dataclass
 class Row:
     site: Site
-    quarters: int
+    periods: int  # published months or quarters of the year
     income: int
     expense: int
     on_time: int
@@ -33,16 +33,16 @@ class Row:
 
     @property
     def on_time_rate(self) -> int | None:
-        return round(100 * self.on_time / self.quarters) if self.quarters else None
+        return round(100 * self.on_time / self.periods) if self.periods else None
 
 
-STATEMENT_CATEGORY = "B02.01"  # the quarterly income statement: its rule dates every quarter
+STATEMENT_CATEGORY = "B02.01"  # the income statement: its rule dates every period
 
 
-def _due_rule() -> dict | None:
-    """The standard's deadline rule for a village's quarterly statement (Q20 in 2026.1)."""
+def _due_rule(heavy: bool) -> dict | None:
+    """The standard's deadline rule for a village's statement: Q20, or M20 when finance-heavy."""
     category = get_category(STATEMENT_CATEGORY)
-    found = category.deadline_rule("village") if category is not None else None
+    found = category.deadline_rule("village", heavy) if category is not None else None
     return found[1] if found else None
 
 
@@ -67,16 +67,17 @@ def comparison(site: Site, year: int | None) -> tuple[list[Row], int | None]:
         .where(LedgerRevision.site_id.in_(list(by_id)), LedgerRevision.number == 1,
                LedgerPeriod.start >= date(year, 1, 1), LedgerPeriod.start <= date(year, 12, 31))
         .group_by(LedgerRevision.period_id)).all())
-    rule = _due_rule()
+    rules = {heavy: _due_rule(heavy) for heavy in (False, True)}
     rows = {v.id: Row(v, 0, 0, 0, 0) for v in villages}
     for revision in public.values():
         if revision.period.start.year != year:
             continue
         row = rows[revision.site_id]
-        row.quarters += 1
+        row.periods += 1
         row.income += revision.income_fen
         row.expense += revision.expense_fen
         published = first_published.get(revision.period_id)
+        rule = rules[revision.period.kind == "month"]
         if published and rule and local_date(published) <= period_due_date(rule,
                                                                             revision.period.end):
             row.on_time += 1

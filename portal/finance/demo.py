@@ -23,6 +23,7 @@ from portal.accounts.models import RoleGrant, User
 from portal.core.clock import frozen, shanghai_noon
 from portal.extensions import db
 from portal.finance import operations as ops
+from portal.finance import periods
 from portal.finance.benefit_demo import load_benefits
 from portal.finance.models import LedgerPeriod
 from portal.finance.register_demo import load_registers
@@ -34,6 +35,11 @@ TOWNSHIPS = [("510117005000", "13802000051", "13802000052"),  # 红光街道
              ("510117009000", "13802000091", "13802000092"),  # 团结街道
              ("510117106000", "13802001061", "13802001062")]  # 三道堰镇
 QUARTERS = [(2025, 3), (2025, 4), (2026, 1), (2026, 2), (2026, 3)]
+# The last village of the first two townships has many transactions: from July 2026 the township
+# has it publish monthly (村民委员会组织法 art. 30), so its books change from quarters to months.
+HEAVY_TOWNSHIPS = 2
+HEAVY_FROM = (2026, 3)  # the quarter from which it is split into months
+HEAVY_MONTHS = [(2026, 7), (2026, 8), (2026, 9), (2026, 10)]
 PEOPLE = ["王建华", "李秀兰", "张国强", "刘桂芳", "陈志明", "杨淑珍", "黄德福", "赵玉梅", "周永红",
           "吴文军"]
 SHOPS = ["郫都区{t}文具店", "成都{t}建材有限公司", "郫都区{t}农资经营部", "国网成都供电公司",
@@ -128,6 +134,51 @@ def _quarter_rows(site: Site, town: str, y: int, q: int, opening: int,
     return rows, balance
 
 
+def _months_of(rows: list[list], opening: int) -> list[tuple[int, list[list], int]]:
+    """A quarter's journal split into its months: (month, rows, closing balance) each."""
+    header_day, entries = rows[0][0], rows[1:-1]
+    year, out, balance = int(header_day[:4]), [], opening
+    for month in sorted({int(r[0][5:7]) for r in entries}):
+        mine = [r for r in entries if int(r[0][5:7]) == month]
+        closing = balance + sum(_fen(r[5]) - _fen(r[6]) for r in mine)
+        last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).isoformat()
+        out.append((month, [[f"{year}-{month:02d}-01", "", "", "", "期初余额", "", "",
+                             _yuan(balance), "", "", ""], *mine,
+                            [last, "", "", "", "期末余额", "", "", _yuan(closing), "", "", ""]],
+                    closing))
+        balance = closing
+    return out
+
+
+def _fen(text: str) -> int:
+    if not text:
+        return 0
+    whole, _dot, cents = text.partition(".")
+    return int(whole) * 100 + int((cents + "00")[:2])
+
+
+def _schedule(site: Site, town: str, rng: random.Random, balance: int, heavy: bool):
+    """(period key, rows, closing, first day after the period) for each demo period."""
+    for y, q in QUARTERS:
+        rows, closing = _quarter_rows(site, town, y, q, balance, rng)
+        if heavy and (y, q) >= HEAVY_FROM:
+            break
+        end_month = 3 * q + 1
+        yield f"{y}-Q{q}", rows, closing, date(y + (end_month > 12), (end_month - 1) % 12 + 1, 1)
+        balance = closing
+    if not heavy:
+        return
+    wanted = dict.fromkeys(HEAVY_MONTHS)
+    for q in (3, 4):
+        rows, _closing = _quarter_rows(site, town, 2026, q, balance, rng)
+        for month, month_rows, closing in _months_of(rows, balance):
+            if (2026, month) not in wanted:
+                return
+            yield (f"2026-{month:02d}", month_rows, closing,
+                   date(2026 + month // 12, month % 12 + 1, 1))
+            balance = closing
+
+
 def _yuan(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
@@ -171,6 +222,8 @@ def load_finance() -> Iterator[str]:
         accountants[code], reviewers[code] = accountant, reviewer
         villages = db.session.scalars(db.select(Site).where(
             township.subtree(), Site.level == "village").order_by(Site.code)).all()
+        heavy_code = villages[-1].code if villages and len(accountants) <= HEAVY_TOWNSHIPS \
+            else None
         for site in villages:
             if db.session.scalar(db.select(LedgerPeriod.id).where(LedgerPeriod.site_id == site.id)
                                  .limit(1)):
@@ -178,24 +231,26 @@ def load_finance() -> Iterator[str]:
             rng = _rng("finance-demo", site.code)
             balance = rng.randint(80_000, 600_000) * 100
             punctual = rng.uniform(0.5, 1.0)
-            for y, q in QUARTERS:
-                rows, closing = _quarter_rows(site, town, y, q, balance, rng)
-                end_month = 3 * q + 1
-                due = date(y + (end_month > 12), (end_month - 1) % 12 + 1, 1)
+            heavy = site.code == heavy_code
+            for key, rows, _closing, due in _schedule(site, town, rng, balance, heavy):
+                if heavy and not site.finance_heavy and "Q" not in key:
+                    admin = _staff(township, accountant_mobile[:-1] + "0", f"{town}党政办",
+                                   "site_admin", password_hash)
+                    with frozen(shanghai_noon(date(2026, 6, 25))):
+                        periods.set_finance_heavy(admin, site, True,
+                                                  f"{town}党工委2026年第6次会议纪要：集体财务往来较多，自7月起按月公开")
                 late = rng.random() > punctual
                 day = due + timedelta(days=rng.randint(25, 45) if late else rng.randint(3, 17))
                 moment = shanghai_noon(day) - timedelta(hours=rng.randint(1, 3))
                 with frozen(moment):
-                    revision = ops.import_ledger(accountant, site, f"{y}-Q{q}", "明细账.csv",
-                                                 _csv(rows))
+                    revision = ops.import_ledger(accountant, site, key, "明细账.csv", _csv(rows))
                     ops.submit_statement(accountant, site, revision)
                 with frozen(moment + timedelta(hours=rng.randint(2, 20))):
                     ops.countersign_statement(reviewer, site, revision)
                 statements += 1
                 entries += revision.entry_count
-                balance = closing
             db.session.commit()
-    yield (f"demo finance: {statements} quarterly statements with {entries} ledger entries "
+    yield (f"demo finance: {statements} statements with {entries} ledger entries "
            f"imported and countersigned (townships {', '.join(t[0][:9] for t in TOWNSHIPS)}; "
            f"农经站会计 {', '.join(t[1] for t in TOWNSHIPS)}, 民主理财 "
            f"{', '.join(t[2] for t in TOWNSHIPS)})")

@@ -144,25 +144,49 @@ def as_json(resource: str, entries, site: Site, revision: LedgerRevision) -> byt
     return table_json([f[0] for f in RESOURCES[resource]], rows(resource, entries), head)
 
 
-def descriptor(site: Site, revision: LedgerRevision, url_for_resource) -> dict:
-    """A data package descriptor for a statement: both resources in every format."""
-    period = revision.period
+def year_json(resource: str, entries, site: Site, year) -> bytes:
+    """A year's resource (yearly.YearStatement): the revision of each period it is made of."""
+    head = {"site": site.code, "site_name": site.name, "period": year.key,
+            "revisions": {r.period.key: r.number for r in year.parts},
+            "currency": "CNY", "unit": "元"}
+    return table_json([f[0] for f in RESOURCES[resource]], rows(resource, entries), head)
+
+
+def _balances(books) -> dict:
+    """Opening, income, expense, closing of a revision or a year, in 元 as text."""
+    return {name: f"{_yuan(getattr(books, f'{name}_fen')):.2f}"
+            for name in ("opening", "income", "expense", "closing")}
+
+
+def _package(site: Site, key: str, start, end, books, url_for_resource, extra: dict) -> dict:
     resources = []
     for name, fields in RESOURCES.items():
         resources += data_resources(name, fields,
                                     lambda fmt, name=name: url_for_resource(name, fmt))
     return {
         "profile": "fiscal-data-package",
-        "name": f"finance-{site.code}-{period.key.lower()}",
-        "title": f"{site.name} {period.key} 财务公开",
+        "name": f"finance-{site.code}-{key.lower()}",
+        "title": f"{site.name} {key} 财务公开",
         "countryCode": "CN",
         "currency": "CNY",
-        "fiscalPeriod": {"start": period.start.isoformat(), "end": period.end.isoformat()},
-        "revision": revision.number,
-        "balances": {"opening": f"{_yuan(revision.opening_fen):.2f}",
-                     "income": f"{_yuan(revision.income_fen):.2f}",
-                     "expense": f"{_yuan(revision.expense_fen):.2f}",
-                     "closing": f"{_yuan(revision.closing_fen):.2f}"},
+        "fiscalPeriod": {"start": start.isoformat(), "end": end.isoformat()},
+        **extra,
+        "balances": _balances(books),
         "categories": {c: category_name(c) for c in STATEMENT_CATEGORIES},
         "resources": resources,
     }
+
+
+def descriptor(site: Site, revision: LedgerRevision, url_for_resource) -> dict:
+    """A data package descriptor for a statement: both resources in every format."""
+    period = revision.period
+    return _package(site, period.key, period.start, period.end, revision, url_for_resource,
+                    {"revision": revision.number})
+
+
+def year_descriptor(site: Site, year, url_for_resource) -> dict:
+    """The descriptor of a year's statement, naming the periods and revisions it sums."""
+    return _package(site, year.key, year.parts[0].period.start, year.parts[-1].period.end, year,
+                    url_for_resource,
+                    {"revisions": {r.period.key: r.number for r in year.parts},
+                     "complete": year.complete})

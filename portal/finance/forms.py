@@ -6,10 +6,18 @@ from wtforms import FileField, SelectField, StringField, TextAreaField
 
 
 class ImportForm(FlaskForm):
-    period = StringField(_l("所属季度"), description=_l("如 2026-Q3"))
+    period = StringField(_l("所属期间"), description=_l("如 2026-Q3"))
     file = FileField(_l("明细账文件"), description=_l(
         "XLSX 或 CSV，按下载的模板填写；整个文件检查无误才会导入，有错误时逐行列出"))
-    reason = StringField(_l("更正原因(重新导入已有季度时必填)"), render_kw={"maxlength": 500})
+    reason = StringField(_l("更正原因(重新导入已有期间时必填)"), render_kw={"maxlength": 500})
+
+
+class HeavyForm(FlaskForm):
+    """The township sets how often a village publishes its accounts."""
+
+    heavy = StringField(_l("公开周期"))  # month or quarter; the select is in compare.html
+    reason = StringField(_l("依据"), render_kw={"maxlength": 500, "placeholder": _l(
+        "如：2026年12月街道党工委会议纪要")})
 
 
 class SubmitForm(FlaskForm):

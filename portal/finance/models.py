@@ -16,20 +16,28 @@ from portal.extensions import db
 
 
 class LedgerPeriod(db.Model):
-    """One accounting period (a quarter) of one site's books."""
+    """One accounting period (a month or a quarter, see periods.ledger_kind) of one site's books."""
 
     __tablename__ = "ledger_period"
     __table_args__ = (db.UniqueConstraint("site_id", "kind", "start"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(db.ForeignKey("site.id"), index=True)
-    kind: Mapped[str] = mapped_column(db.String(8))  # quarter
+    kind: Mapped[str] = mapped_column(db.String(8))  # month or quarter
     start: Mapped[date]
     end: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
     def key(self) -> str:
-        return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        from portal.finance.periods import key_of
+
+        return key_of(self.kind, self.start)
+
+    @property
+    def label(self) -> str:
+        from portal.content.periods import period_label
+
+        return period_label(self.kind, self.start)
 
 
 class LedgerRevision(db.Model):

@@ -17,6 +17,7 @@ from portal.core.clock import today
 from portal.core.errors import OperationError
 from portal.core.permissions import require
 from portal.extensions import db
+from portal.finance import periods
 from portal.finance.accounts import STATEMENT_CATEGORIES
 from portal.finance.models import LedgerEntry, LedgerPeriod, LedgerRevision, StatementItem
 from portal.finance.parsing import Ledger, parse_ledger, read_rows, yuan
@@ -28,21 +29,31 @@ REASON_MAX = 500
 
 def import_ledger(actor, site: Site, period: str, filename: str, data: bytes,
                   reason: str = "") -> LedgerRevision:
-    """Check a whole ledger file for one quarter and store it as the period's next revision."""
+    """Check a whole ledger file for one period and store it as the period's next revision.
+
+    The period is a month for a finance-heavy village and a quarter otherwise; a month may not
+    overlap a quarter already imported (or the other way round) when the township changed that.
+    """
     require(actor, site, "finance.import")
     if site.level != "village":
         raise OperationError(_("财务数据按村(社区)导入"), "period")
-    start, end = parse_period("quarter", period, today())
+    kind = periods.ledger_kind(site)
+    periods.check_typed(site, period)
+    start, end = parse_period(kind, period, today())
+    other = periods.overlapping(site, kind, start, end)
+    if other is not None:
+        raise OperationError(_("%(q)s与已经导入的%(p)s明细账时间重叠，同一段时间不能导入两次",
+                               p=other.label, q=period_label(kind, start)), "period")
     filename = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200]
     ledger = parse_ledger(read_rows(filename, data), start, end)
     row = db.session.scalar(db.select(LedgerPeriod).where(
-        LedgerPeriod.site_id == site.id, LedgerPeriod.kind == "quarter",
+        LedgerPeriod.site_id == site.id, LedgerPeriod.kind == kind,
         LedgerPeriod.start == start))
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
         raise OperationError(_("更正原因不能超过%(n)d字", n=REASON_MAX), "reason")
     if row is None:
-        row = LedgerPeriod(site_id=site.id, kind="quarter", start=start, end=end)
+        row = LedgerPeriod(site_id=site.id, kind=kind, start=start, end=end)
         db.session.add(row)
         db.session.flush()
         number = 1
@@ -81,7 +92,7 @@ def statement_body(site: Site, revision: LedgerRevision, code: str, entries) -> 
     """Title and Markdown body of one finance category's part of a statement."""
     category = get_category(code)
     name = category.name.split("(")[0] if category else code
-    when = period_label("quarter", revision.period.start)
+    when = revision.period.label
     title = _("%(s)s%(p)s%(n)s明细公开", s=site.short_name, p=when, n=name)
     mine = [e for e in entries if e.category_code == code]
     lines = [_("%(s)s%(p)s%(n)s明细如下（单位：元）。", s=site.short_name, p=when, n=name), ""]
@@ -96,13 +107,13 @@ def statement_body(site: Site, revision: LedgerRevision, code: str, entries) -> 
         total = sum(e.income_fen or e.expense_fen for e in mine)
         lines.append(_("|  |  |  |  | **合计** |  | **%(t)s** |", t=yuan(total)))
     else:
-        lines.append(_("本季度无%(n)s发生额（合计0.00元）。", n=name))
-    lines += ["", _("**本季度资金收支总体情况**（单位：元）"), "",
+        lines.append(_("本期无%(n)s发生额（合计0.00元）。", n=name))
+    lines += ["", _("**本期资金收支总体情况**（单位：元）"), "",
               _("| 项目 | 金额(元) |"), "|---|---:|",
-              _("| 上季度末结余 | %(v)s |", v=yuan(revision.opening_fen)),
-              _("| 本季度收入合计 | %(v)s |", v=yuan(revision.income_fen)),
-              _("| 本季度支出合计 | %(v)s |", v=yuan(revision.expense_fen)),
-              _("| 本季度末结余 | %(v)s |", v=yuan(revision.closing_fen)), "",
+              _("| 上期末结余 | %(v)s |", v=yuan(revision.opening_fen)),
+              _("| 本期收入合计 | %(v)s |", v=yuan(revision.income_fen)),
+              _("| 本期支出合计 | %(v)s |", v=yuan(revision.expense_fen)),
+              _("| 本期末结余 | %(v)s |", v=yuan(revision.closing_fen)), "",
               _("完整的收支明细、图表和数据下载见本站“财务公开”栏目 %(p)s 期。", p=revision.period.key)]
     return title, "\n".join(lines)
 
@@ -131,11 +142,11 @@ def _earlier_items(revision: LedgerRevision) -> dict[str, Item]:
     return {code: item for code, item in rows}  # the latest revision's item wins (and its own)
 
 
-def _hand_written(site: Site, code: str, start) -> Item | None:
-    """An item of the same category and quarter written by hand: the statement corrects it."""
+def _hand_written(site: Site, code: str, period: LedgerPeriod) -> Item | None:
+    """An item of the same category and period written by hand: the statement corrects it."""
     return db.session.scalar(
         db.select(Item).where(Item.site_id == site.id, Item.category_code == code,
-                              Item.period_kind == "quarter", Item.period_start == start,
+                              Item.period_kind == period.kind, Item.period_start == period.start,
                               Item.status != "withdrawn").order_by(Item.id).limit(1))
 
 
@@ -155,6 +166,9 @@ def submit_statement(actor, site: Site, revision: LedgerRevision) -> list[Item]:
                                .where(LedgerRevision.period_id == revision.period_id))
     if revision.number != latest:
         raise OperationError(_("已有更新的导入版本，请提交最新版本"))
+    if revision.period.kind != periods.ledger_kind(site):
+        raise OperationError(_("乡镇已调整本村的财务公开周期，此版本不能再提交。%(h)s",
+                               h=periods.hint(site)))
     entries = list(db.session.scalars(db.select(LedgerEntry).where(
         LedgerEntry.revision_id == revision.id).order_by(LedgerEntry.day, LedgerEntry.line)))
     earlier = _earlier_items(revision)
@@ -164,7 +178,7 @@ def submit_statement(actor, site: Site, revision: LedgerRevision) -> list[Item]:
         title, body = statement_body(site, revision, code, entries)
         data = {"category": code, "period": revision.period.key, "title": title, "body": body,
                 "reason": revision.reason or _("以导入的明细账为准")}
-        item = earlier.get(code) or _hand_written(site, code, revision.period.start)
+        item = earlier.get(code) or _hand_written(site, code, revision.period)
         if item is None:
             item = content_ops.create_item(actor, site, data)
         else:

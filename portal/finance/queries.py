@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -61,15 +60,16 @@ def current_public(site_ids) -> dict[int, LedgerRevision]:
 
 
 def find_period(site: Site, key: str) -> LedgerPeriod | None:
-    """A site's period from its key (2026-Q3)."""
-    try:
-        year, quarter = key.upper().split("-Q")
-        start = date(int(year), 3 * int(quarter) - 2, 1)
-    except (ValueError, TypeError):
+    """A site's period from its key (2026-Q3 or 2026-10)."""
+    from portal.finance.periods import bounds, kind_of
+
+    kind = kind_of(key)
+    found = bounds(kind, key) if kind in ("month", "quarter") else None
+    if found is None:
         return None
     return db.session.scalar(db.select(LedgerPeriod).where(
-        LedgerPeriod.site_id == site.id, LedgerPeriod.kind == "quarter",
-        LedgerPeriod.start == start))
+        LedgerPeriod.site_id == site.id, LedgerPeriod.kind == kind,
+        LedgerPeriod.start == found[0]))
 
 
 def entries_of(revision: LedgerRevision) -> list[LedgerEntry]:

@@ -11,11 +11,12 @@ from portal.core.errors import OperationError
 from portal.core.permissions import can, require
 from portal.core.tenancy import bind_site_urls
 from portal.extensions import db
-from portal.finance import bp, charts, exports, operations, queries
-from portal.finance.forms import CountersignForm, ImportForm, ReturnForm, SubmitForm
+from portal.finance import bp, charts, exports, operations, periods, queries, yearly
+from portal.finance.forms import CountersignForm, HeavyForm, ImportForm, ReturnForm, SubmitForm
 from portal.finance.models import LedgerRevision
 from portal.finance.parsing import LedgerRefused, yuan
 from portal.finance.template import DATA_DIR
+from portal.sites.models import Site
 
 bind_site_urls(bp)
 
@@ -74,8 +75,14 @@ def index():
         context["revisions"] = queries.revisions_of(g.site)
         context["public_ids"] = queries.public_revision_ids([g.site.id])
         context["may_import"] = can(current_user, g.site, "finance.import")
-        context["form"] = ImportForm()
+        context["form"] = _import_form()
     return render_template("finance/index.html", **context)
+
+
+def _import_form() -> ImportForm:
+    form = ImportForm()
+    form.period.description = periods.hint(g.site)
+    return form
 
 
 def _township():
@@ -83,8 +90,41 @@ def _township():
     from portal.finance.compare import comparison
 
     rows, year = comparison(g.site, request.args.get("year", type=int))
+    may_set = g.site.level == "township" and can(current_user, g.site, "site.edit")
+    villages = list(db.session.scalars(db.select(Site).where(
+        Site.parent_id == g.site.id, Site.level == "village").order_by(Site.code))) \
+        if may_set else []
     return render_template("finance/compare.html", site=g.site, ancestors=g.site.ancestors(),
-                           rows=rows, year=year)
+                           rows=rows, year=year, may_set=may_set, villages=villages,
+                           heavy_form=HeavyForm() if may_set else None)
+
+
+@bp.route("/heavy/<village>", methods=["POST"])
+def set_heavy(village):
+    """The township decides that a village publishes its accounts monthly (or quarterly again)."""
+    require(current_user, g.site, "site.edit")
+    form = HeavyForm()
+    if not form.validate_on_submit() or form.heavy.data not in ("month", "quarter"):
+        abort(400)
+    target = db.session.scalar(db.select(Site).where(Site.code == village,
+                                                     Site.parent_id == g.site.id))
+    if target is None:
+        abort(404)  # only a village directly below this township
+    heavy = form.heavy.data == "month"
+    try:
+        changed = periods.set_finance_heavy(current_user, target, heavy, form.reason.data)
+    except OperationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if not changed:
+            flash(_("%(v)s的公开周期没有变化。", v=target.short_name), "info")
+        elif heavy:
+            flash(_("已确定%(v)s按月公开财务收支，下一期起按月导入。", v=target.short_name), "success")
+        else:
+            flash(_("已确定%(v)s按季度公开财务收支。", v=target.short_name), "success")
+    return redirect(url_for(".index", year=request.args.get("year", type=int)))
 
 
 @bp.route("/funds")
@@ -100,7 +140,7 @@ def funds():
 def import_ledger():
     """Check and import the accountant's ledger for one quarter: all or nothing."""
     require(current_user, g.site, "finance.import")
-    form = ImportForm()
+    form = _import_form()
     errors, message = [], None
     if form.validate_on_submit():
         upload = request.files.get("file")
@@ -163,10 +203,34 @@ def _revision(key: str) -> LedgerRevision:
     return revisions[0]
 
 
+def _year(key: str) -> yearly.YearStatement:
+    found = yearly.year_statement(g.site, int(key)) if g.site.level == "village" else None
+    if found is None:
+        abort(404)
+    return found
+
+
+def _show_year(key: str):
+    """A year put together from its published periods: balances, charts, totals, gaps."""
+    year = _year(key)
+    entries = yearly.entries_of(year)
+    return render_template(
+        "finance/year.html", site=g.site, ancestors=g.site.ancestors(), year=year,
+        revision=year, groups=queries.statement(entries), per_capita=queries.per_capita,
+        monthly_chart=charts.grouped_bars(_month_rows(queries.monthly(entries)),
+                                          _("%(y)d年各月收入和支出", y=year.year),
+                                          (_("收入"), _("支出"))),
+        monthly_rows=queries.monthly(entries),
+        category_chart=charts.horizontal_bars(queries.expense_by_category(entries),
+                                              _("%(y)d年支出构成", y=year.year)))
+
+
 @bp.route("/<key>/")
 @public_page
 def show(key):
-    """One quarter's statement: balances, totals by category and account, charts, anomalies."""
+    """One period's statement: balances, totals by category and account, charts, anomalies."""
+    if periods.kind_of(key) == "year":
+        return _show_year(key)
     revision = _revision(key)
     entries = queries.entries_of(revision)
     public_ids = queries.public_revision_ids([g.site.id])
@@ -184,10 +248,10 @@ def show(key):
         "finance/show.html", site=g.site, ancestors=g.site.ancestors(), revision=revision,
         period=revision.period, groups=queries.statement(entries), public=public, staff=staff,
         monthly_chart=charts.grouped_bars(_month_rows(queries.monthly(entries)),
-                                          _("本季度各月收入和支出"), (_("收入"), _("支出"))),
+                                          _("本期各月收入和支出"), (_("收入"), _("支出"))),
         monthly_rows=queries.monthly(entries),
         category_chart=charts.horizontal_bars(queries.expense_by_category(entries),
-                                              _("本季度支出构成")),
+                                              _("本期支出构成")),
         anomalies=queries.anomalies(revision, entries) if (public or staff) else [],
         per_capita=queries.per_capita, items=items, history=history,
         may_submit=(staff and can(current_user, g.site, "finance.import")
@@ -255,17 +319,23 @@ def export(key, resource, fmt):
     """A statement's ledger or its totals by account as CSV, XLSX or JSON."""
     if resource not in exports.RESOURCES or fmt not in MEDIA:
         abort(404)
-    revision = _revision(key)
-    entries = queries.entries_of(revision)
+    if periods.kind_of(key) == "year":
+        year = _year(key)
+        entries, name = yearly.entries_of(year), f"{g.site.code}-{key}-{resource}.{fmt}"
+    else:
+        revision = _revision(key)
+        entries = queries.entries_of(revision)
+        name = f"{g.site.code}-{key}-r{revision.number}-{resource}.{fmt}"
     if fmt == "csv":
         body = exports.as_csv(resource, entries)
     elif fmt == "xlsx":
         body = exports.as_xlsx(resource, entries)
+    elif periods.kind_of(key) == "year":
+        body = exports.year_json(resource, entries, g.site, year)
     else:
         body = exports.as_json(resource, entries, g.site, revision)
     response = current_app.response_class(body, mimetype=MEDIA[fmt])
-    response.headers.set("Content-Disposition", "attachment",
-                         filename=f"{g.site.code}-{key}-r{revision.number}-{resource}.{fmt}")
+    response.headers.set("Content-Disposition", "attachment", filename=name)
     return response
 
 
@@ -273,6 +343,9 @@ def export(key, resource, fmt):
 @public_page
 def datapackage(key):
     """The machine-readable descriptor of a statement's data (Fiscal Data Package style)."""
+    if periods.kind_of(key) == "year":
+        return exports.year_descriptor(g.site, _year(key), lambda name, fmt: url_for(
+            ".export", key=key, resource=name, fmt=fmt, _external=True))
     revision = _revision(key)
     return exports.descriptor(g.site, revision, lambda name, fmt: url_for(
         ".export", key=key, resource=name, fmt=fmt, r=revision.number, _external=True))

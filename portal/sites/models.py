@@ -37,6 +37,9 @@ class Site(db.Model):
     population: Mapped[int | None]
     households: Mapped[int | None]
     intro: Mapped[str | None] = mapped_column(db.Text)
+    # A village whose collective has many transactions publishes its accounts monthly
+    # (村民委员会组织法 art. 30); the township decides, see finance.periods.set_finance_heavy.
+    finance_heavy: Mapped[bool] = mapped_column(default=False, server_default=db.false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     parent: Mapped[Site | None] = relationship(remote_side=[id])

@@ -27,6 +27,13 @@ FREQUENCIES = {
 }
 NOTICE_PREFIX = "NOTICE"  # NOTICE<n>: a posting (公示) that stays up n days
 
+
+def frequency_name(frequency: str | None) -> str:
+    """每季度公开, 公示7天, ... for a frequency code of the standard."""
+    if frequency and frequency.startswith(NOTICE_PREFIX):
+        return _("公示%(n)s天", n=frequency[len(NOTICE_PREFIX) :])
+    return str(FREQUENCIES.get(frequency or "", ""))
+
 KINDS = {
     "item": _l("一般事项"),
     "policy": _l("政策文件"),
@@ -152,11 +159,14 @@ class Category(db.Model):
             return None
         return self.frequency, rules["rules"][letter]
 
+    def frequency_at(self, level: str, finance_heavy: bool = False) -> str | None:
+        """The frequency binding a site of this level (finance-heavy villages: monthly)."""
+        found = self.deadline_rule(level, finance_heavy)
+        return found[0] if found else self.frequency
+
     @property
     def frequency_label(self) -> str:
-        if self.frequency and self.frequency.startswith(NOTICE_PREFIX):
-            return _("公示%(n)s天", n=self.frequency[len(NOTICE_PREFIX) :])
-        return str(FREQUENCIES.get(self.frequency or "", ""))
+        return frequency_name(self.frequency)
 
     @property
     def levels_label(self) -> str:
