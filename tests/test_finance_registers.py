@@ -232,8 +232,8 @@ def test_publishing_in_the_standard_categories(ctx, people):
         for item in register_ops.submit_register(who(people, "clerk"), site, snapshot):
             items[item.category_code] = item
         register_ops.countersign_register(who(people, "finance"), site, snapshot)
-    assert sorted(items) == ["B04.02", "B05.01", "B05.02", "B05.03", "B05.04", "B05.05",
-                             "B06.01", "B06.02"]
+    assert sorted(items) == ["B04.02", "B04.03", "B04.04", "B04.05", "B05.01", "B05.02",
+                             "B05.03", "B05.04", "B05.05", "B06.01", "B06.02"]
     assert all(i.status == "published" for i in items.values())
     assert items["B04.02"].period_kind == "year" and items["B04.02"].period_start.year == 2025
     assert items["B06.01"].period_kind == "quarter"
@@ -242,16 +242,20 @@ def test_publishing_in_the_standard_categories(ctx, people):
     assert "张秀英" not in reserve and "14,000.00" in reserve  # the overdue amount
     assert "12.5" in reserve
     assert "王*华" in items["B04.02"].current_revision.body
+    fixed, living = items["B04.02"].current_revision.body, items["B04.05"].current_revision.body
+    assert "太阳能路灯" in fixed and "猕猴桃苗木" not in fixed  # 公益设施 stays with fixed assets
+    assert "猕猴桃苗木" in living and "72,000.00" in living  # 生物资产 in its own leaf
+    assert "无库存物资" in items["B04.03"].current_revision.body  # a nil line for an empty leaf
     public = register_ops.public_snapshot_ids(site)
     assert {land.id, debts.id, assets.id, contracts.id} <= public  # contracts with the land
 
     fix = do_import(people, "asset", as_csv("asset"), reason="补录猕猴桃苗木折旧")
     assert fix.id not in register_ops.public_snapshot_ids(site)
     again = register_ops.submit_register(who(people, "clerk"), site, fix)
-    assert [i.id for i in again] == [items["B04.02"].id]  # the same item, corrected
+    assert [i.id for i in again] == [items[c].id for c in registers.ASSET_CATEGORIES]  # corrected
     register_ops.countersign_register(who(people, "finance"), site, fix)
     assert fix.id in register_ops.public_snapshot_ids(site)
-    assert db.session.scalar(db.select(db.func.count(Item.id))) == 8
+    assert db.session.scalar(db.select(db.func.count(Item.id))) == 11
 
 
 def test_pages_visibility_and_exports(client, auth, app, people):

@@ -52,7 +52,10 @@ RESOURCE_CATEGORY = {"01": "B05.01", "02": "B05.01", "03": "B05.01", "04": "B05.
                      "07": "B05.04", "08": "B05.04", "09": "B05.04", "10": "B05.04"}
 RESERVE_STATUS = "机动地"
 RESOURCE_CATEGORIES = ("B05.01", "B05.02", "B05.03", "B05.04", "B05.05")
-ASSET_CATEGORIES = ("B04.02",)
+# The standard's asset leaves: stock, investments and biological assets have their own; fixed
+# assets, public facilities, intangibles and the rest are published in the fixed-asset register.
+ASSET_CATEGORY = {"库存物资": "B04.03", "对外投资": "B04.04", "生物资产": "B04.05"}
+ASSET_CATEGORIES = ("B04.02", "B04.03", "B04.04", "B04.05")
 DEBT_CATEGORIES = ("B06.01", "B06.02")
 CATEGORIES = {"asset": ASSET_CATEGORIES, "resource": RESOURCE_CATEGORIES, "contract": (),
               "debt": DEBT_CATEGORIES}
@@ -348,7 +351,7 @@ def resource_category(land: str, status: str) -> str:
 
 def category_of(kind: str, row) -> str | None:
     if kind == "asset":
-        return "B04.02"
+        return ASSET_CATEGORY.get(row.category, "B04.02")
     if kind == "resource":
         return resource_category(row.category, row.status)
     if kind == "debt":
