@@ -349,3 +349,22 @@ def test_forms_refuse_residents_and_outsiders(client, auth, people):
                              content_type="multipart/form-data").status_code == 403
         assert client.get(BASE + "1/").status_code == 404
         auth.logout()
+
+
+def test_a_parcel_naming_an_unknown_contract_is_not_submitted(ctx, people):
+    land = do_import(people, "resource", as_csv("resource", changed("resource", 3, 6,
+                                                                      "HT-2099-99")))
+    db.session.commit()
+    with pytest.raises(OperationError) as info:  # no contracts register at all yet
+        register_ops.submit_register(who(people, "clerk"), village(), land)
+    assert "合同台账(尚未导入)" in info.value.message
+    db.session.rollback()
+    do_import(people, "contract", as_csv("contract"))
+    db.session.commit()
+    land = db.session.get(RegisterSnapshot, land.id)
+    with pytest.raises(OperationError) as info:
+        register_ops.submit_register(who(people, "clerk"), village(), land)
+    assert "TD-02（HT-2099-99）" in info.value.message and "TD-01" not in info.value.message
+    db.session.rollback()
+    assert db.session.get(RegisterSnapshot, land.id).submitted_at is None
+    assert db.session.scalar(db.select(db.func.count(Item.id))) == 0  # nothing half-saved

@@ -208,6 +208,19 @@ def _hand_written(site: Site, code: str, kind: str, as_of: date) -> Item | None:
         .order_by(Item.id).limit(1))
 
 
+def _check_contract_refs(rows, contracts, linked) -> None:
+    """Every 合同编号 a parcel names must be in the contracts register it is published with."""
+    known = {c.code for c in contracts}
+    unknown = [f"{r.code}（{r.contract_ref}）" for r in rows
+               if r.contract_ref and r.contract_ref not in known]
+    if not unknown:
+        return
+    where = (_("%(d)s的合同台账", d=linked.as_of.isoformat()) if linked
+             else _("合同台账(尚未导入)"))
+    raise OperationError(_("以下地块的合同编号在%(w)s中找不到：%(l)s。请先导入包含这些合同的合同台账，"
+                           "或更正地块的合同编号后重新导入", w=where, l="、".join(unknown[:20])))
+
+
 def submit_register(actor, site: Site, snapshot: RegisterSnapshot) -> list[Item]:
     """Write a snapshot into its categories' items and hand them to the reviewers.
 
@@ -242,6 +255,7 @@ def submit_register(actor, site: Site, snapshot: RegisterSnapshot) -> list[Item]
         linked = latest_snapshot(site, "contract", snapshot.as_of)
         snapshot.contracts_id = linked.id if linked else None
         contracts = rows_of(linked)
+        _check_contract_refs(rows, contracts, linked)
     earlier, own = _earlier_items(snapshot), snapshot_items(snapshot)
     items = []
     for code in registers.CATEGORIES[snapshot.kind]:
