@@ -155,6 +155,7 @@ def main() -> None:
     cache = app.extensions["page_cache"]
     for name, url in (("index", f"/s/{VILLAGE}/finance/"),
                       ("statement", f"/s/{VILLAGE}/finance/{keys[-1]}/"),
+                      ("year", f"/s/{VILLAGE}/finance/{keys[-1][:4]}/"),
                       ("ledger_csv", f"/s/{VILLAGE}/finance/{keys[-1]}/ledger.csv")):
         for _ in range(5):
             cache.clear()
