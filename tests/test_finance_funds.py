@@ -429,3 +429,35 @@ def test_exports_carry_the_figures(client, ctx, people):
     assert client.get(BASE + ".pdf").status_code == 404
     sibling = client.get(f"/s/{SIBLING}/finance/funds.csv").data.decode("utf-8-sig")
     assert FARMLAND not in sibling
+
+
+# ----------------------------------------------------------------------------- demo
+
+
+def test_demo_registers_every_fund_its_ledgers_name(ctx, standard):
+    import re
+    import time
+
+    from portal.finance.demo import load_finance
+    from portal.finance.fund_demo import load_funds
+
+    lines = list(load_finance())
+    assert any(line.startswith("demo special funds: ") for line in lines)
+    site = Site.by_code("510117005200")  # the one 红光街道 village in the test tree
+    registered, unregistered = funds.report(site)
+    assert registered and unregistered == []
+    for r in registered:
+        f = r.fund
+        assert f.level == {"区级": "区县级", "市级": "市级", "省级": "省级"}[
+            queries.level_in_name(f.name)]
+        assert re.fullmatch(r"(郫|成|川)财农〔20\d\d〕\d+号", f.document), f.document
+        assert f.purpose.startswith("用于") and f.granted_on < r.lines[0].entry.day
+        assert f.granted_fen >= r.received > 0 and r.balance >= 0 and r.outstanding >= 0
+    public = queries.current_public([site.id]).values()
+    assert not any(a.kind == "fund" for rev in public
+                   for a in queries.anomalies(rev, queries.entries_of(rev)))
+    before = [(f.name, f.granted_fen, f.document) for f in funds.funds_of(site)]
+    began = time.perf_counter()
+    again = list(load_funds(["510117005000"], {"510117005000": None}, None, {}))
+    assert time.perf_counter() - began < 1 and again[0].startswith("demo special funds: 0 ")
+    assert [(f.name, f.granted_fen, f.document) for f in funds.funds_of(site)] == before
