@@ -1,5 +1,6 @@
-"""special funds: registered 专项资金 (level, purpose, amount, date, document, decision item) and
-their permanent revisions
+"""special funds: registered 专项资金 and their permanent revisions
+
+A fund's level, purpose, amount granted, date, document and decision item; every version kept.
 
 Revision ID: c2d3e4f5a6b7
 Revises: b1c2d3e4f5a6
