@@ -190,6 +190,25 @@ def test_decision_must_be_a_published_decision_of_this_village(ctx, people):
                            {**GOOD, "decision_item_id": str(elsewhere.id)}, "改为邻村决定")
 
 
+def test_a_decision_withdrawn_later_stays_linked_through_corrections(client, auth, ctx, people):
+    item = decision(people)
+    other = decision(people, title="另一项已撤回的决定")
+    fund = register(people, decision_item_id=str(item.id))
+    for withdrawn in (item, other):
+        content_ops.withdraw_item(who(people, "clerk"), village(), withdrawn, "决定被撤销")
+    db.session.commit()
+    funds.correct_fund(who(people, "clerk"), village(), fund,
+                       {**GOOD, "granted": "90000", "decision_item_id": str(item.id)}, "核减")
+    assert (fund.granted_fen, fund.decision_item_id) == (9000000, item.id)
+    with pytest.raises(OperationError, match="已公开"):  # but no other withdrawn item
+        funds.correct_fund(who(people, "clerk"), village(), fund,
+                           {**GOOD, "decision_item_id": str(other.id)}, "改关联")
+    db.session.rollback()
+    auth.login("13900000001")
+    page = client.get(BASE).get_data(as_text=True)
+    assert f'<option selected value="{item.id}">关于实施高标准农田沟渠整治的决定（已撤回）' in page
+
+
 def test_who_may_register_and_correct(ctx, people):
     for key in ("outsider", "resident", "finance", "sibling"):
         with pytest.raises(Forbidden):

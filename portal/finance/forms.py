@@ -1,5 +1,6 @@
 """Finance forms; the rules live in the operations, so errors come from one place."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FileField, SelectField, StringField, TextAreaField
@@ -71,11 +72,27 @@ class FundCorrectionForm(FundForm):
 
     reason = TextAreaField(_l("更正原因"), render_kw={"rows": 2, "maxlength": 500})
 
+    @staticmethod
+    def decisions_for(fund, decisions):
+        """The decisions a fund may be linked to: its own stays offered if withdrawn since."""
+        linked = fund.decision_item_id
+        if not linked or linked in {i for i, _t, _d in decisions}:
+            return decisions
+        from portal.content.models import Item
+        from portal.core.clock import local_date
+        from portal.extensions import db
+
+        item = db.session.get(Item, linked)
+        title = item.current_revision.title if item.current_revision else str(linked)
+        return [*decisions, (linked, _("%(t)s（已撤回）", t=title),
+                             local_date(item.first_published_at or item.created_at))]
+
     @classmethod
     def of(cls, fund, decisions):
         """A form showing a fund's current values (not bound to the request)."""
         from portal.finance.parsing import yuan
 
+        decisions = cls.decisions_for(fund, decisions)
         return cls(formdata=None, prefix=f"fund{fund.id}", decisions=decisions, data={
             "name": fund.name, "level": fund.level, "purpose": fund.purpose,
             "granted": yuan(fund.granted_fen).replace(",", ""),

@@ -82,8 +82,12 @@ def _day(value) -> date:
     return day
 
 
-def _decision(site: Site, value) -> int | None:
-    """The id of a published 民主决策 item of this very site, or None when none is chosen."""
+def _decision(site: Site, value, linked: int | None = None) -> int | None:
+    """The id of a published 民主决策 item of this very site, or None when none is chosen.
+
+    The item a fund is linked to already stays acceptable in its corrections even if it was
+    withdrawn since, so that correcting the amount does not silently unlink the decision.
+    """
     text = _text(value)
     if text in ("", "0"):
         return None
@@ -91,6 +95,8 @@ def _decision(site: Site, value) -> int | None:
     if not text.isdigit():
         raise refused
     item = db.session.get(Item, int(text))
+    if item is not None and item.id == linked and item.site_id == site.id:
+        return item.id
     if (item is None or item.site_id != site.id or item.current_revision_id is None
             or item.withdrawn_at is not None):
         raise refused
@@ -132,7 +138,8 @@ def _values(site: Site, data: dict, fund: SpecialFund | None = None) -> dict:
         raise OperationError(_("本村(社区)已登记名为“%(n)s”的专项资金", n=name), "name")
     return {"name": name, "level": level, "purpose": purpose, "granted_fen": granted_fen,
             "granted_on": granted_on, "document": document,
-            "decision_item_id": _decision(site, data.get("decision_item_id"))}
+            "decision_item_id": _decision(site, data.get("decision_item_id"),
+                                          fund.decision_item_id if fund else None)}
 
 
 def _snapshot(fund: SpecialFund, actor, reason: str | None) -> SpecialFundRevision:

@@ -76,8 +76,8 @@ def correct_fund(fund_id):
     """Correct a registered fund with the reason; the earlier version stays in its history."""
     require(current_user, g.site, "finance.import")
     fund = get_in_site_or_404(SpecialFund, fund_id, g.site)
-    form = FundCorrectionForm(prefix=f"fund{fund.id}",
-                              decisions=funds.decision_choices(g.site))
+    form = FundCorrectionForm(prefix=f"fund{fund.id}", decisions=FundCorrectionForm.decisions_for(
+        fund, funds.decision_choices(g.site)))
     form.fund_id = fund.id
     if not form.validate_on_submit():
         form.form_errors.append(_("页面已过期，请刷新后重新填写"))
