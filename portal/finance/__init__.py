@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("finance", __name__, url_prefix="/s/<code>/finance")
 
-from portal.finance import benefits_views, register_views, views  # noqa: E402, F401  (routes register on import)
+from portal.finance import (  # noqa: E402, F401  (routes register on import)
+    benefits_views,
+    funds_views,
+    register_views,
+    views,
+)

@@ -25,6 +25,7 @@ from portal.extensions import db
 from portal.finance import operations as ops
 from portal.finance import periods
 from portal.finance.benefit_demo import load_benefits
+from portal.finance.fund_demo import load_funds
 from portal.finance.models import LedgerPeriod
 from portal.finance.register_demo import load_registers
 from portal.finance.template import HEADERS
@@ -254,5 +255,6 @@ def load_finance() -> Iterator[str]:
            f"imported and countersigned (townships {', '.join(t[0][:9] for t in TOWNSHIPS)}; "
            f"农经站会计 {', '.join(t[1] for t in TOWNSHIPS)}, 民主理财 "
            f"{', '.join(t[2] for t in TOWNSHIPS)})")
+    yield from load_funds(list(accountants), accountants, _rng, dict(FUNDS))
     yield from load_registers(list(accountants), accountants, reviewers, _rng)
     yield from load_benefits(list(accountants), accountants, reviewers, _rng)

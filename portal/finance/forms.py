@@ -1,5 +1,6 @@
 """Finance forms; the rules live in the operations, so errors come from one place."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FileField, SelectField, StringField, TextAreaField
@@ -45,3 +46,63 @@ class RegisterImportForm(FlaskForm):
 
         super().__init__(*args, **kwargs)
         self.kind.choices = [(k, str(v)) for k, v in KINDS.items()]
+
+
+class FundForm(FlaskForm):
+    """Register a special fund (专项资金); `decisions` are (id, title, date) to link to."""
+
+    name = StringField(_l("资金名称"), description=_l(
+        "与明细账“专项资金”列的写法完全一致，如 高标准农田建设补助（区级）"),
+        render_kw={"maxlength": 100})
+    level = SelectField(_l("下达层级"), choices=[], validate_choice=False)
+    purpose = TextAreaField(_l("资金用途"), description=_l("批复的用途和建设内容"),
+                            render_kw={"rows": 3, "maxlength": 1000})
+    granted = StringField(_l("下达金额(元)"), description=_l("如 150000.00"),
+                          render_kw={"inputmode": "decimal", "maxlength": 20})
+    granted_on = StringField(_l("下达日期"), description=_l("如 2025-03-18"),
+                             render_kw={"maxlength": 20})
+    document = StringField(_l("批复文号或文件(可不填)"), description=_l("如 郫财农〔2025〕18号"),
+                           render_kw={"maxlength": 200})
+    decision_item_id = SelectField(_l("民主决策事项(可不选)"), choices=[], validate_choice=False,
+                                   description=_l("本村(社区)已公开的村民会议、村民代表会议等决定"))
+
+    def __init__(self, *args, decisions=(), **kwargs):
+        from portal.finance.funds import LEVELS
+
+        super().__init__(*args, **kwargs)
+        self.level.choices = [("", _l("请选择")), *((k, str(v)) for k, v in LEVELS.items())]
+        self.decision_item_id.choices = [("", _l("不关联"))] + [
+            (str(i), f"{title}（{day.isoformat()}）") for i, title, day in decisions]
+
+
+class FundCorrectionForm(FundForm):
+    """Correct a registered fund; the reason is published with the history."""
+
+    reason = TextAreaField(_l("更正原因"), render_kw={"rows": 2, "maxlength": 500})
+
+    @staticmethod
+    def decisions_for(fund, decisions):
+        """The decisions a fund may be linked to: its own stays offered if withdrawn since."""
+        linked = fund.decision_item_id
+        if not linked or linked in {i for i, _t, _d in decisions}:
+            return decisions
+        from portal.content.models import Item
+        from portal.core.clock import local_date
+        from portal.extensions import db
+
+        item = db.session.get(Item, linked)
+        title = item.current_revision.title if item.current_revision else str(linked)
+        return [*decisions, (linked, _("%(t)s（已撤回）", t=title),
+                             local_date(item.first_published_at or item.created_at))]
+
+    @classmethod
+    def of(cls, fund, decisions):
+        """A form showing a fund's current values (not bound to the request)."""
+        from portal.finance.parsing import yuan
+
+        decisions = cls.decisions_for(fund, decisions)
+        return cls(formdata=None, prefix=f"fund{fund.id}", decisions=decisions, data={
+            "name": fund.name, "level": fund.level, "purpose": fund.purpose,
+            "granted": yuan(fund.granted_fen).replace(",", ""),
+            "granted_on": fund.granted_on.isoformat(), "document": fund.document,
+            "decision_item_id": str(fund.decision_item_id or "")})

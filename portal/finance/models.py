@@ -1,4 +1,5 @@
-"""Ledger periods, their imported revisions and entries, and the content items they publish.
+"""Ledger periods, their imported revisions and entries, the content items they publish, the
+三资 registers and the special funds (专项资金) entries are booked against.
 
 Money is integer fen throughout. An imported ledger is never changed: importing a period again adds
 a revision; the public sees the latest revision whose statement items are all published.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.audit import utcnow
@@ -167,3 +169,56 @@ class RegisterItem(db.Model):
     site_id: Mapped[int] = mapped_column(db.ForeignKey("site.id"), index=True)
     item_id: Mapped[int] = mapped_column(db.ForeignKey("item.id"), index=True)
     prior_number: Mapped[int] = mapped_column(default=0)
+
+
+class SpecialFund(db.Model):
+    """A special fund (专项资金) granted to a village: from which level, for what, how much, when.
+
+    Ledger entries belong to it by name (the ledger's 专项资金 column), so the name is unique per
+    site. The row holds the current values; every version, with the reason of each correction,
+    is kept in SpecialFundRevision.
+    """
+
+    __tablename__ = "special_fund"
+    __table_args__ = (db.UniqueConstraint("site_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(db.ForeignKey("site.id"), index=True)
+    name: Mapped[str] = mapped_column(db.String(100))
+    level: Mapped[str] = mapped_column(db.String(8))  # one of funds.LEVELS
+    purpose: Mapped[str] = mapped_column(db.String(1000))
+    granted_fen: Mapped[int] = mapped_column(db.BigInteger)
+    granted_on: Mapped[date]
+    document: Mapped[str] = mapped_column(db.String(200), default="")  # 批复文号 or file
+    # The published 民主决策 item of the same site that decided how it is spent.
+    decision_item_id: Mapped[int | None] = mapped_column(db.ForeignKey("item.id"))
+    number: Mapped[int] = mapped_column(default=1)  # the current version
+    created_by_id: Mapped[int] = mapped_column(db.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SpecialFundRevision(db.Model):
+    """One version of a special fund's values: 1 as registered, 2, 3, ... as corrected, with the
+    reason. Rows are never updated or deleted."""
+
+    __tablename__ = "special_fund_revision"
+    __table_args__ = (db.UniqueConstraint("fund_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fund_id: Mapped[int] = mapped_column(db.ForeignKey("special_fund.id"), index=True)
+    site_id: Mapped[int] = mapped_column(db.ForeignKey("site.id"), index=True)
+    number: Mapped[int]
+    name: Mapped[str] = mapped_column(db.String(100))
+    level: Mapped[str] = mapped_column(db.String(8))
+    purpose: Mapped[str] = mapped_column(db.String(1000))
+    granted_fen: Mapped[int] = mapped_column(db.BigInteger)
+    granted_on: Mapped[date]
+    document: Mapped[str] = mapped_column(db.String(200), default="")
+    decision_item_id: Mapped[int | None] = mapped_column(db.ForeignKey("item.id"))
+    reason: Mapped[str | None] = mapped_column(db.String(500))  # None for the registration
+    changed_by_id: Mapped[int] = mapped_column(db.ForeignKey("user_account.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+@event.listens_for(SpecialFundRevision, "before_update")
+@event.listens_for(SpecialFundRevision, "before_delete")
+def _refuse_revision_change(mapper, connection, target):
+    raise RuntimeError("special fund revisions are append-only")

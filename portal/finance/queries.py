@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -12,7 +13,14 @@ from sqlalchemy.orm import selectinload
 from portal.content.models import ItemRevision
 from portal.extensions import db
 from portal.finance.accounts import CHART, STATEMENT_CATEGORIES
-from portal.finance.models import LedgerEntry, LedgerPeriod, LedgerRevision, StatementItem
+from portal.finance.models import (
+    LedgerEntry,
+    LedgerPeriod,
+    LedgerRevision,
+    SpecialFund,
+    StatementItem,
+)
+from portal.finance.parsing import yuan
 from portal.sites.models import Site
 from portal.standards.models import get_category
 
@@ -191,6 +199,7 @@ def anomalies(revision: LedgerRevision, entries: list[LedgerEntry]) -> list[Anom
         if not e.voucher:
             found.append(Anomaly("voucher", _("没有凭证号"), e, _("每笔收支都应有记账凭证")))
     found += _late_entries(revision, entries)
+    found += _fund_anomalies(revision, entries)
     return found
 
 
@@ -219,38 +228,42 @@ def account_name(code: str) -> str:
 
 # ----------------------------------------------------------------------------- special funds
 
-LEVEL_NAMES = ("中央", "省", "市", "区", "县", "乡镇", "街道")
+LEVEL_IN_NAME = re.compile(r"[(（](中央|省|市|区|县|乡镇|街道)级[)）]")
 
 
-@dataclass
-class Fund:
-    name: str
-    level: str | None  # read from the name: “……（区级）”
-    received: int = 0
-    spent: int = 0
-    entries: list = field(default_factory=list)
-
-    @property
-    def balance(self) -> int:
-        return self.received - self.spent
+def level_in_name(name: str) -> str | None:
+    """The granting level an unregistered fund's name ends with: “……（区级）” -> 区级."""
+    m = LEVEL_IN_NAME.search(name)
+    return f"{m[1]}级" if m else None
 
 
-def special_funds(revision_ids: list[int]) -> list[Fund]:
-    """专项资金 of the given revisions: received → spent → balance, with their entries."""
-    import re
+def _fund_anomalies(revision: LedgerRevision, entries) -> list[Anomaly]:
+    """Entries booked against a fund nobody registered, and spending that overdraws a fund.
 
-    if not revision_ids:
+    A fund's balance runs over the public statements of the periods up to this one (this
+    revision standing in for its period), so an overdraft shows on the statement that caused it.
+    """
+    named = [e for e in entries if e.fund]
+    if not named:
         return []
-    funds: dict[str, Fund] = {}
-    rows = db.session.scalars(db.select(LedgerEntry).where(
-        LedgerEntry.revision_id.in_(revision_ids), LedgerEntry.fund != "")
-        .order_by(LedgerEntry.day, LedgerEntry.line))
-    for e in rows:
-        fund = funds.get(e.fund)
-        if fund is None:
-            m = re.search(r"[(（](中央|省|市|区|县|乡镇|街道)级[)）]", e.fund)
-            fund = funds[e.fund] = Fund(e.fund, m[1] if m else None)
-        fund.received += e.income_fen
-        fund.spent += e.expense_fen
-        fund.entries.append(e)
-    return sorted(funds.values(), key=lambda f: f.entries[0].day, reverse=True)
+    names = {e.fund for e in named}
+    registered = set(db.session.scalars(db.select(SpecialFund.name).where(
+        SpecialFund.site_id == revision.site_id, SpecialFund.name.in_(names))))
+    found = [Anomaly("fund", _("专项资金未登记"), e, _(
+        "“%(f)s”未登记下达层级、用途和金额", f=e.fund)) for e in named if e.fund not in registered]
+    earlier = [r.id for r in current_public([revision.site_id]).values()
+               if r.period_id != revision.period_id and r.period.start < revision.period.start]
+    balance: dict[str, int] = defaultdict(int)
+    if earlier:
+        for name, income, expense in db.session.execute(
+                db.select(LedgerEntry.fund, db.func.sum(LedgerEntry.income_fen),
+                          db.func.sum(LedgerEntry.expense_fen))
+                .where(LedgerEntry.revision_id.in_(earlier), LedgerEntry.fund.in_(names))
+                .group_by(LedgerEntry.fund)):
+            balance[name] = int(income or 0) - int(expense or 0)
+    for e in sorted(named, key=lambda e: (e.day, e.line)):
+        balance[e.fund] += e.income_fen - e.expense_fen
+        if e.expense_fen and balance[e.fund] < 0:
+            found.append(Anomaly("overdraft", _("专项资金透支"), e, _(
+                "“%(f)s”支出超过已到账资金，结余%(b)s元", f=e.fund, b=yuan(balance[e.fund]))))
+    return found

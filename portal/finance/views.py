@@ -127,15 +127,6 @@ def set_heavy(village):
     return redirect(url_for(".index", year=request.args.get("year", type=int)))
 
 
-@bp.route("/funds")
-@public_page
-def funds():
-    """Special funds (专项资金): what was received, from which level, what it paid for, what is left."""
-    public = queries.current_public([g.site.id])
-    return render_template("finance/funds.html", site=g.site, ancestors=g.site.ancestors(),
-                           funds=queries.special_funds([r.id for r in public.values()]))
-
-
 @bp.route("/import", methods=["POST"])
 def import_ledger():
     """Check and import the accountant's ledger for one quarter: all or nothing."""
