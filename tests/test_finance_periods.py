@@ -290,6 +290,8 @@ def test_year_page_and_exports_for_anyone(client, people, ctx):
     assert "尚未公开，年度合计不完整：2026年第3季度" in text
     assert "71,263.00" in text  # the closing balance of the second quarter
     assert "160,720.00" in text  # income of both quarters
+    assert "全年共14笔收支" in text and "finance-entries" not in text  # entries stay per period
+    assert "finance-entries" in client.get(BASE + "2026-Q1/").get_data(as_text=True)
     index = client.get(BASE).get_data(as_text=True)
     assert 'href="/s/510117004200/finance/2026/"' in index
     ledger = client.get(BASE + "2026/ledger.csv").get_data().decode("utf-8-sig").splitlines()
@@ -306,3 +308,19 @@ def test_year_page_and_exports_for_anyone(client, people, ctx):
     assert package["complete"] is False and len(package["resources"]) == 6
     assert client.get(BASE + "2025/").status_code == 404
     assert client.get(f"/s/{TOWNSHIP}/finance/2026/").status_code == 404
+
+
+def test_year_totals_summed_in_the_database_match_the_entries(ctx, people):
+    from portal.finance import queries
+
+    publish_quarters(people, [(1, "1000.00"), (2, "36131.50"), (3, "71263.00")])
+    year = yearly.year_statement(village(), 2026, on=date(2026, 12, 4))
+    entries = yearly.entries_of(year)
+    summed = queries.statement_totals([r.id for r in year.parts])
+    listed = queries.statement(entries)
+    assert [(g.code, g.income, g.expense, [(a.code, a.income, a.expense, a.count)
+                                           for a in g.accounts]) for g in summed] == \
+        [(g.code, g.income, g.expense, [(a.code, a.income, a.expense, len(a.entries))
+                                        for a in g.accounts]) for g in listed]
+    assert queries.expense_of_groups(summed) == queries.expense_by_category(entries)
+    assert sum(g.income for g in summed) == year.income_fen

@@ -92,6 +92,11 @@ class AccountTotal:
     income: int = 0
     expense: int = 0
     entries: list = field(default_factory=list)
+    counted: int | None = None  # set when summed in the database, without the entries
+
+    @property
+    def count(self) -> int:
+        return len(self.entries) if self.counted is None else self.counted
 
 
 @dataclass
@@ -126,10 +131,47 @@ def statement(entries: list[LedgerEntry]) -> list[Group]:
         account.entries.append(e)
         group.income += e.income_fen
         group.expense += e.expense_fen
+    return _ordered(groups)
+
+
+def statement_totals(revision_ids: list[int]) -> list[Group]:
+    """statement() summed in the database over many revisions: totals and counts, no entries."""
+    rows = db.session.execute(
+        db.select(LedgerEntry.category_code, LedgerEntry.account_code, LedgerEntry.account_name,
+                  db.func.sum(LedgerEntry.income_fen), db.func.sum(LedgerEntry.expense_fen),
+                  db.func.count())
+        .where(LedgerEntry.revision_id.in_(revision_ids))
+        .group_by(LedgerEntry.category_code, LedgerEntry.account_code, LedgerEntry.account_name))
+    groups: dict[str, Group] = {}
+    for category, code, name, income, expense, n in rows:
+        key = category or "flow"
+        group = groups.get(key)
+        if group is None:
+            label = category_name(key) if key != "flow" else _("往来款项及其他")
+            group = groups[key] = Group(key, label)
+        account = next((a for a in group.accounts if a.code == code), None)
+        if account is None:  # one account under two spellings of its name: counted once
+            account = AccountTotal(code, name, counted=0)
+            group.accounts.append(account)
+        account.income += int(income or 0)
+        account.expense += int(expense or 0)
+        account.counted += n
+        group.income += int(income or 0)
+        group.expense += int(expense or 0)
+    return _ordered(groups)
+
+
+def _ordered(groups: dict[str, Group]) -> list[Group]:
     order = {c: i for i, c in enumerate(STATEMENT_CATEGORIES)}
     for g in groups.values():
         g.accounts.sort(key=lambda a: a.code)
     return sorted(groups.values(), key=lambda g: order.get(g.code, 99))
+
+
+def expense_of_groups(groups: list[Group]) -> list[tuple[str, int]]:
+    """expense_by_category() from statement totals."""
+    return [(g.name.split("(")[0] if g.code != "flow" else _("往来及其他"), g.expense) for g in
+            sorted((g for g in groups if g.expense), key=lambda g: -g.expense)]
 
 
 def monthly(entries) -> dict[tuple[int, int], tuple[int, int]]:

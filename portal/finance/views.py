@@ -204,15 +204,18 @@ def _year(key: str) -> yearly.YearStatement:
 def _show_year(key: str):
     """A year put together from its published periods: balances, charts, totals, gaps."""
     year = _year(key)
-    entries = yearly.entries_of(year)
+    ids = [r.id for r in year.parts]
+    groups = queries.statement_totals(ids)  # summed in the database: a year may be large
+    months = queries.monthly_series(ids)
     return render_template(
         "finance/year.html", site=g.site, ancestors=g.site.ancestors(), year=year,
-        revision=year, groups=queries.statement(entries), per_capita=queries.per_capita,
-        monthly_chart=charts.grouped_bars(_month_rows(queries.monthly(entries)),
+        revision=year, groups=groups, per_capita=queries.per_capita,
+        entry_count=sum(a.count for grp in groups for a in grp.accounts),
+        monthly_chart=charts.grouped_bars(_month_rows(months),
                                           _("%(y)d年各月收入和支出", y=year.year),
                                           (_("收入"), _("支出"))),
-        monthly_rows=queries.monthly(entries),
-        category_chart=charts.horizontal_bars(queries.expense_by_category(entries),
+        monthly_rows=months,
+        category_chart=charts.horizontal_bars(queries.expense_of_groups(groups),
                                               _("%(y)d年支出构成", y=year.year)))
 
 
