@@ -57,17 +57,23 @@ def register_fund():
     """Register a special fund granted to the village."""
     require(current_user, g.site, "finance.import")
     form = FundForm(decisions=funds.decision_choices(g.site))
+    return _save(form, "form", lambda: funds.register_fund(current_user, g.site, form.data),
+                 lambda fund: _("已登记专项资金“%(n)s”。", n=fund.name))
+
+
+def _save(form, slot: str, action, message):
+    """Run a fund operation from a checked form: commit and confirm, or show the form again."""
     if not form.validate_on_submit():
         form.form_errors.append(_("页面已过期，请刷新后重新填写"))
-        return _page(form=form, status=422)
+        return _page(**{slot: form}, status=422)
     try:
-        fund = funds.register_fund(current_user, g.site, form.data)
+        fund = action()
     except OperationError as error:
         db.session.rollback()
         apply_to_form(form, error)
-        return _page(form=form, status=422)
+        return _page(**{slot: form}, status=422)
     db.session.commit()
-    flash(_("已登记专项资金“%(n)s”。", n=fund.name), "success")
+    flash(message(fund), "success")
     return redirect(url_for(".funds_index", _anchor=f"fund-{fund.id}"))
 
 
@@ -79,18 +85,13 @@ def correct_fund(fund_id):
     form = FundCorrectionForm(prefix=f"fund{fund.id}", decisions=FundCorrectionForm.decisions_for(
         fund, funds.decision_choices(g.site)))
     form.fund_id = fund.id
-    if not form.validate_on_submit():
-        form.form_errors.append(_("页面已过期，请刷新后重新填写"))
-        return _page(correcting=form, status=422)
-    try:
+
+    def correct():
         funds.correct_fund(current_user, g.site, fund, form.data, form.reason.data)
-    except OperationError as error:
-        db.session.rollback()
-        apply_to_form(form, error)
-        return _page(correcting=form, status=422)
-    db.session.commit()
-    flash(_("已更正“%(n)s”，更正记录已公开。", n=fund.name), "success")
-    return redirect(url_for(".funds_index", _anchor=f"fund-{fund.id}"))
+        return fund
+
+    return _save(form, "correcting", correct,
+                 lambda fund: _("已更正“%(n)s”，更正记录已公开。", n=fund.name))
 
 
 def _reports():
