@@ -33,7 +33,7 @@ FUND_FIELDS = [
 ]
 ENTRY_FIELDS = [
     ("fund", "string", "专项资金", None),
-    ("period", "string", "所属季度", None),
+    ("period", "string", "所属期间", None),
     ("revision", "integer", "明细账版本", None),
     ("date", "date", "日期", None),
     ("voucher", "string", "凭证号", None),

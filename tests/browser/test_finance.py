@@ -40,7 +40,7 @@ def test_import_fix_countersign_and_read(browser, live_server, page: Page, shot,
         "href"))
     assert template.ok and template.body()[:2] == b"PK"
 
-    page.get_by_label("所属季度").fill("2026-Q3")
+    page.get_by_label("所属期间").fill("2026-Q3")
     page.get_by_label("明细账文件").set_input_files(str(broken_template(tmp_path)))
     page.get_by_role("button", name="检查并导入").click()
     errors = page.locator(".import-errors")
@@ -50,7 +50,7 @@ def test_import_fix_countersign_and_read(browser, live_server, page: Page, shot,
     assert_fits(page)
     shot(page, "1-refused")
 
-    page.get_by_label("所属季度").fill("2026-Q3")
+    page.get_by_label("所属期间").fill("2026-Q3")
     page.get_by_label("明细账文件").set_input_files(str(DATA_DIR / "finance-template.xlsx"))
     page.get_by_role("button", name="检查并导入").click()
     expect(page.locator(".flash")).to_contain_text("已导入")
