@@ -305,6 +305,36 @@ def test_check_reports_drift_and_rebuild_repairs_it(ctx, engine, village_people,
     assert found("宅基地") == [item.id]
 
 
+@pytest.mark.parametrize("engine", ["tantivy"], indirect=True)
+def test_an_index_of_an_older_layout_is_reported_and_rebuilt(ctx, app, engine, village_people,
+                                                            runner, client):
+    from tests.test_search_backends import write_first_layout_index
+
+    first = publish(village_people, **HOMESTEAD).id
+    service = search_service()
+    path = service.backend.path
+    service.backend.close()
+    for entry in path.iterdir():  # what an upgrade finds: the index the previous version wrote
+        if entry.name not in ("position.json", "indexer.lock"):
+            entry.unlink()
+    write_first_layout_index(path, number=first)
+    app.extensions.pop("portal_search")  # the upgraded processes start
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 1 and not isinstance(result.exception, ValueError)
+    assert "旧版本的结构" in result.output and "search rebuild" in result.output
+    second = publish(village_people, **LOW_INCOME).id  # publishing works; the change waits
+    assert search_service().indexer.lag() == 1
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["checks"]["search"] == "error: IndexOutdated"
+    result = runner.invoke(args=["search", "follow", "--once"])
+    assert result.exit_code == 1 and "search rebuild" in result.output
+    result = runner.invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0 and "indexed 2 item(s)" in result.output
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
+    assert found("宅基地") == [first] and found("低保") == [second]
+
+
 def test_healthz_reports_an_index_that_falls_behind(ctx, engine, village_people, app, client):
     app.config["SEARCH_INDEX_AFTER_COMMIT"] = False
     app.config["SEARCH_HEALTHY_LAG"] = 0

@@ -73,6 +73,21 @@ class IndexBusy(RuntimeError):
     """Another process holds the index's writer lock; the change stays in the outbox."""
 
 
+class IndexOutdated(RuntimeError):
+    """The index on disk was written with an older layout of this engine: rebuild it.
+
+    Raised by every operation except clear(), which replaces the old index with an empty one
+    in the current layout (so `search rebuild` repairs it); changes stay in the outbox.
+    """
+
+    def __init__(self, path: Path, detail: str = ""):
+        self.path = path
+        super().__init__(
+            f"搜索索引 {path} 是旧版本的结构，当前版本无法读取，请运行 "
+            f"`flask --app portal search rebuild` 重建索引（the index in {path} has an older "
+            f"layout{': ' + detail if detail else ''}; run `flask --app portal search rebuild`）")
+
+
 class SearchBackend:
     """A search engine holding one index in a folder."""
 
