@@ -41,7 +41,6 @@ import atexit
 import logging
 import os
 import threading
-from collections import Counter
 from pathlib import Path
 
 import tantivy
@@ -133,22 +132,29 @@ def reach_tokens(doc: IndexDoc) -> list[str]:
     return tokens
 
 
-def _top(counts, size: int = FACET_SIZE) -> list[tuple[str, int]]:
-    """The largest counts, ties by value (as the Whoosh backend orders them)."""
-    return sorted(counts, key=lambda kv: (-kv[1], kv[0]))[:size]
+def _top(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """The FACET_SIZE largest counts, ties by value (as the Whoosh backend orders them)."""
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ranked[:FACET_SIZE]
 
 
 def _facets(aggregated: dict) -> tuple[int, dict[str, list[tuple[str, int]]]]:
     """(total, facet counts) from the facet aggregation of a query."""
     kinds = aggregated["kind"]
-    total = sum(b["doc_count"] for b in kinds["buckets"]) + kinds.get("sum_other_doc_count", 0)
-    split = {name: Counter() for name in KIND_FACETS}
+    total = kinds.get("sum_other_doc_count", 0)
+    parts: dict[str, int] = {}
+    majors: dict[str, int] = {}
+    categories: dict[str, int] = {}
     for bucket in kinds["buckets"]:
-        for name, value in zip(KIND_FACETS, bucket["key"].split(KIND_SEPARATOR), strict=True):
-            split[name][value] += bucket["doc_count"]
-    facets = {name: _top(split[name].items()) for name in KIND_FACETS}
+        count = bucket["doc_count"]
+        total += count
+        part, major, category = bucket["key"].split(KIND_SEPARATOR)
+        parts[part] = parts.get(part, 0) + count
+        majors[major] = majors.get(major, 0) + count
+        categories[category] = categories.get(category, 0) + count
+    facets = {"part": _top(parts), "major": _top(majors), "category": _top(categories)}
     for name in COUNTED_FACETS:
-        facets[name] = _top((b["key"], b["doc_count"]) for b in aggregated[name]["buckets"])
+        facets[name] = _top({b["key"]: b["doc_count"] for b in aggregated[name]["buckets"]})
     return total, {name: facets[name] for name in FACETS}
 
 
