@@ -172,6 +172,20 @@ def test_scopes_and_policies_from_above(ctx, engine, village_people):
     assert set(found("宅基地", scope=DISTRICT, within="site")) == {policy.id}
 
 
+def test_a_site_added_later_finds_the_policies_from_above(ctx, engine, village_people):
+    from portal.sites.operations import import_divisions
+
+    policy = publish_policy(village_people, title="郫都区农村宅基地管理办法",
+                            body="规范农村宅基地审批。")
+    new_village = TOWNSHIP[:9] + "299"
+    import_divisions([("villages.csv", "code,name,streetCode,provinceCode,cityCode,areaCode\n"
+                       f"{new_village},新建村村民委员会,{TOWNSHIP[:9]},51,5101,{DISTRICT[:6]}\n")])
+    db.session.commit()  # the items of the sites above go through the outbox again
+    assert search_service().indexer.lag() == 0
+    assert found("宅基地", scope=new_village) == [policy.id]
+    assert found("宅基地", scope=new_village, within="site") == [policy.id]
+
+
 def test_facets_count_and_filter(ctx, engine, village_people):
     a = publish(village_people, **HOMESTEAD)
     b = publish(village_people, site=NEIGHBOUR, **HOMESTEAD)

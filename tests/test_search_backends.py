@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.core.tenancy import LEVELS, PREFIX_LENGTH, ancestor_codes
+from portal.core.tenancy import LEVELS, PREFIX_LENGTH, ancestor_codes, in_subtree
 from portal.search.analysis import index_text, query_tokens, segmenter
 from portal.search.backends import BACKENDS, open_backend
 from portal.search.backends.base import (
@@ -94,12 +94,14 @@ def make_doc(number, site, category, title, body, published, downward, publisher
              revision=None) -> IndexDoc:
     """A document as portal.search.documents.build_doc would make it."""
     chain = ancestor_codes(site)
+    below = sorted(code for code in SITE_NAMES
+                   if code != site and in_subtree(code, site, level_of(site))) if downward else []
     return IndexDoc(
         id=f"item:{number}", revision=revision or number * 10, site=site, scope=chain,
         downward=downward, title=index_text(title), body=index_text(body),
         places=index_text(" ".join(name for code in chain for name in SITE_NAMES[code])),
         part=category[0], major=category[:3], category=category, level=level_of(site),
-        year=published.year, publisher=publisher or site, published=published,
+        year=published.year, publisher=publisher or site, published=published, below=below,
     )
 
 

@@ -35,6 +35,9 @@ class IndexDoc:
     year: int
     publisher: str
     published: datetime  # naive UTC
+    # Codes of every site below `site` when the document applies downward (who sees it in
+    # their scope); engines may index it so "a site with the sites above" is one term.
+    below: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -53,6 +56,7 @@ class SearchQuery:
     scope: str | None = None  # a site code; None for everywhere
     within_tree: bool = True  # the scope site and everything below it, else the site alone
     above: list[str] = field(default_factory=list)  # ancestors whose downward items apply
+    # (the service passes all of them: ancestor_codes(scope)[:-1])
     filters: dict[str, str] = field(default_factory=dict)  # facet name -> value
     order: str = "relevance"  # or "date"
     offset: int = 0

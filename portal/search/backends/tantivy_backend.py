@@ -9,9 +9,13 @@ for the next pass.
 How queries stay fast at a million documents (docs/PERFORMANCE.md, "Search"):
 
 * Scope is one field of tokens made at index time (`reach`): `t:<code>` for the document's site
-  and each of its ancestors, and `d:<site>` when it applies downward. "This site and below, with
-  the downward documents of the sites above" is then a union of at most four short posting lists
-  (`t:<village>`, `d:<township>`, `d:<district>`, `d:<city>`).
+  and each of its ancestors, `d:<site>` when it applies downward, and `v:<code>` for every site
+  that sees it in its scope -- the same as t: plus, for a downward document, every site below
+  its site (IndexDoc.below). The scope the service asks for, "this site and below, with the
+  downward documents of all the sites above", is then the one posting list `v:<site>`; any other
+  (the site alone, or other sites above) is a union of `t:`/`site` and `d:` lists. A site added
+  later is given its v: token through the outbox (portal.sites.operations.import_divisions
+  enqueues the items of the sites above it).
 * A restriction (scope, filters) is repeated inside every (field, word) clause instead of being
   one more clause beside the words: tantivy then walks the few documents in scope and skips
   through each word's postings, where a restriction beside a union of dense postings (公示, 年)
@@ -45,6 +49,7 @@ from pathlib import Path
 
 import tantivy
 
+from portal.core.tenancy import ancestor_codes
 from portal.search.backends.base import (
     FACET_SIZE,
     FACETS,
@@ -106,14 +111,17 @@ atexit.register(_finish_merges)
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    def keys(name: str, stored: bool = False, fast: bool = False) -> None:
+        builder.add_text_field(name, stored=stored, fast=fast, tokenizer_name="raw",
+                               index_option="basic")
+
+    keys("id", stored=True)
     builder.add_integer_field("revision", stored=True, indexed=False)
-    builder.add_text_field("site", stored=False, tokenizer_name="raw")
-    builder.add_text_field("reach", stored=False, tokenizer_name="raw")  # t:<code>, d:<site>
+    keys("site")
+    keys("reach")  # t:<code>, d:<site>, v:<code>
     for name in FACETS:
-        builder.add_text_field(name, stored=False, tokenizer_name="raw",
-                               fast=name in COUNTED_FACETS)
-    builder.add_text_field("kind", stored=False, tokenizer_name="raw", fast=True)
+        keys(name, fast=name in COUNTED_FACETS)
+    keys("kind", fast=True)
     builder.add_text_field("words", stored=False, tokenizer_name="whitespace",
                            index_option="basic")
     for name, _boost in TEXT_BOOSTS:
@@ -124,11 +132,13 @@ def _schema() -> tantivy.Schema:
 
 
 def reach_tokens(doc: IndexDoc) -> list[str]:
-    """Who sees a document in a scope: its site and ancestors' trees, and, when it applies
-    downward, everything below its site."""
+    """Who sees a document in a scope: the trees of its site and ancestors (t:), everything below
+    its site when it applies downward (d:), and each of those sites by name (v:)."""
     tokens = [f"t:{code}" for code in doc.scope]
+    tokens += [f"v:{code}" for code in doc.scope]
     if doc.downward:
         tokens.append(f"d:{doc.site}")
+        tokens += [f"v:{code}" for code in doc.below]
     return tokens
 
 
@@ -316,6 +326,8 @@ class TantivyBackend(SearchBackend):
         """The scope site's tree (or the site alone), and the downward documents from above."""
         if not query.scope:
             return None
+        if query.within_tree and query.above and query.above == ancestor_codes(query.scope)[:-1]:
+            return self._term("reach", f"v:{query.scope}")
         own = (self._term("reach", f"t:{query.scope}") if query.within_tree
                else self._term("site", query.scope))
         from_above = [self._term("reach", f"d:{code}") for code in query.above]
