@@ -199,6 +199,14 @@ def test_synonyms_and_traditional_characters_meet(loaded):
     assert set(ids(loaded, "宅基地審批")) == {"item:2", "item:9"}
 
 
+def test_a_year_is_searched_as_the_year(loaded):
+    # 2024年 is the year 2024: 年, in nearly every disclosure, is not looked up after a year.
+    assert query_tokens("2024年 低保") == query_tokens("2024 年 低保") == ["2024", "低保"]
+    assert query_tokens("12年") == ["12", "年"] and query_tokens("年度") == ["年度"]
+    assert ids(loaded, "2024年 低保") == ids(loaded, "2024 低保")
+    assert set(ids(loaded, "2024年 低保")) == {"item:1", "item:4"}
+
+
 def test_query_syntax_is_only_text(loaded):
     assert ids(loaded, '"低保" (公示)*') == ids(loaded, "低保 公示") == ["item:1"]
     # "-" is not NOT: 消防 -检查 is 消防 and 检查 (5), not 消防 without 检查 (11).
