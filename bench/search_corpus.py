@@ -136,6 +136,17 @@ def sites() -> dict[str, list[Site]]:
     return out
 
 
+@cache
+def below() -> dict[str, list[str]]:
+    """Codes of every site below each site, in code order (IndexDoc.below of downward items)."""
+    out: dict[str, list[str]] = {}
+    for level in ("district", "township", "village"):
+        for site in sites()[level]:
+            for above in site.chain[:-1]:
+                out.setdefault(above.code, []).append(site.code)
+    return {code: sorted(codes) for code, codes in out.items()}
+
+
 def site_names() -> set[str]:
     """Every full and short name, for the segmenter (the portal adds them from its database)."""
     return {n for level in sites().values() for s in level for n in (s.name, s.short)}
@@ -379,7 +390,8 @@ def index_doc(raw: RawDoc, doc_id: str | None = None):
         scope=[s.code for s in raw.site.chain], downward=raw.downward,
         title=index_text(raw.title), body=index_text(raw.body), places=index_text(places),
         part=raw.category[0], major=raw.category[:3], category=raw.category,
-        level=raw.site.level, year=raw.year, publisher=raw.publisher, published=raw.published)
+        level=raw.site.level, year=raw.year, publisher=raw.publisher, published=raw.published,
+        below=below().get(raw.site.code, []) if raw.downward else [])
 
 
 def prepare_segmenter() -> None:

@@ -172,6 +172,20 @@ def test_scopes_and_policies_from_above(ctx, engine, village_people):
     assert set(found("宅基地", scope=DISTRICT, within="site")) == {policy.id}
 
 
+def test_a_site_added_later_finds_the_policies_from_above(ctx, engine, village_people):
+    from portal.sites.operations import import_divisions
+
+    policy = publish_policy(village_people, title="郫都区农村宅基地管理办法",
+                            body="规范农村宅基地审批。")
+    new_village = TOWNSHIP[:9] + "299"
+    import_divisions([("villages.csv", "code,name,streetCode,provinceCode,cityCode,areaCode\n"
+                       f"{new_village},新建村村民委员会,{TOWNSHIP[:9]},51,5101,{DISTRICT[:6]}\n")])
+    db.session.commit()  # the items of the sites above go through the outbox again
+    assert search_service().indexer.lag() == 0
+    assert found("宅基地", scope=new_village) == [policy.id]
+    assert found("宅基地", scope=new_village, within="site") == [policy.id]
+
+
 def test_facets_count_and_filter(ctx, engine, village_people):
     a = publish(village_people, **HOMESTEAD)
     b = publish(village_people, site=NEIGHBOUR, **HOMESTEAD)
@@ -303,6 +317,36 @@ def test_check_reports_drift_and_rebuild_repairs_it(ctx, engine, village_people,
     assert result.exit_code == 0 and "indexed 2 item(s)" in result.output
     assert runner.invoke(args=["search", "check"]).exit_code == 0
     assert found("宅基地") == [item.id]
+
+
+@pytest.mark.parametrize("engine", ["tantivy"], indirect=True)
+def test_an_index_of_an_older_layout_is_reported_and_rebuilt(ctx, app, engine, village_people,
+                                                            runner, client):
+    from tests.test_search_backends import write_first_layout_index
+
+    first = publish(village_people, **HOMESTEAD).id
+    service = search_service()
+    path = service.backend.path
+    service.backend.close()
+    for entry in path.iterdir():  # what an upgrade finds: the index the previous version wrote
+        if entry.name not in ("position.json", "indexer.lock"):
+            entry.unlink()
+    write_first_layout_index(path, number=first)
+    app.extensions.pop("portal_search")  # the upgraded processes start
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 1 and not isinstance(result.exception, ValueError)
+    assert "旧版本的结构" in result.output and "search rebuild" in result.output
+    second = publish(village_people, **LOW_INCOME).id  # publishing works; the change waits
+    assert search_service().indexer.lag() == 1
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["checks"]["search"] == "error: IndexOutdated"
+    result = runner.invoke(args=["search", "follow", "--once"])
+    assert result.exit_code == 1 and "search rebuild" in result.output
+    result = runner.invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0 and "indexed 2 item(s)" in result.output
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
+    assert found("宅基地") == [first] and found("低保") == [second]
 
 
 def test_healthz_reports_an_index_that_falls_behind(ctx, engine, village_people, app, client):

@@ -15,10 +15,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.core.tenancy import LEVELS, PREFIX_LENGTH, ancestor_codes
+from portal.core.tenancy import LEVELS, PREFIX_LENGTH, ancestor_codes, in_subtree
 from portal.search.analysis import index_text, query_tokens, segmenter
 from portal.search.backends import BACKENDS, open_backend
-from portal.search.backends.base import FACETS, IndexBusy, IndexDoc, SearchQuery, Term
+from portal.search.backends.base import (
+    FACETS,
+    IndexBusy,
+    IndexDoc,
+    IndexOutdated,
+    SearchQuery,
+    Term,
+)
 
 CITY, DISTRICT = "510100000000", "510117000000"
 ANDE, HONGGUANG = "510117004000", "510117005000"  # two townships (街道)
@@ -87,12 +94,14 @@ def make_doc(number, site, category, title, body, published, downward, publisher
              revision=None) -> IndexDoc:
     """A document as portal.search.documents.build_doc would make it."""
     chain = ancestor_codes(site)
+    below = sorted(code for code in SITE_NAMES
+                   if code != site and in_subtree(code, site, level_of(site))) if downward else []
     return IndexDoc(
         id=f"item:{number}", revision=revision or number * 10, site=site, scope=chain,
         downward=downward, title=index_text(title), body=index_text(body),
         places=index_text(" ".join(name for code in chain for name in SITE_NAMES[code])),
         part=category[0], major=category[:3], category=category, level=level_of(site),
-        year=published.year, publisher=publisher or site, published=published,
+        year=published.year, publisher=publisher or site, published=published, below=below,
     )
 
 
@@ -188,6 +197,14 @@ def test_synonyms_and_traditional_characters_meet(loaded):
     assert set(ids(loaded, "最低生活保障")) == set(ids(loaded, "低保"))
     assert set(ids(loaded, "低保")) == {"item:1", "item:4", "item:6", "item:8"}
     assert set(ids(loaded, "宅基地審批")) == {"item:2", "item:9"}
+
+
+def test_a_year_is_searched_as_the_year(loaded):
+    # 2024年 is the year 2024: 年, in nearly every disclosure, is not looked up after a year.
+    assert query_tokens("2024年 低保") == query_tokens("2024 年 低保") == ["2024", "低保"]
+    assert query_tokens("12年") == ["12", "年"] and query_tokens("年度") == ["年度"]
+    assert ids(loaded, "2024年 低保") == ids(loaded, "2024 低保")
+    assert set(ids(loaded, "2024年 低保")) == {"item:1", "item:4"}
 
 
 def test_query_syntax_is_only_text(loaded):
@@ -438,6 +455,70 @@ def test_a_held_writer_lock_raises_index_busy(loaded, docs):
     assert loaded.count() == len(ALL_IDS)  # nothing changed while busy
     loaded.apply([], ["item:1"])  # and the lock is free again afterwards
     assert loaded.count() == len(ALL_IDS) - 1
+
+
+# -- an index of an older layout --------------------------------------------------------------------
+
+
+def write_first_layout_index(path, number=1) -> None:
+    """A tantivy index as the first layout wrote it (scope and downward fields, positions)."""
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_integer_field("revision", stored=True, indexed=False)
+    for name in ("site", "scope", "downward", *FACETS):
+        builder.add_text_field(name, tokenizer_name="raw", fast=name in FACETS)
+    for name in ("title", "places", "body"):
+        builder.add_text_field(name, tokenizer_name="whitespace")
+    builder.add_date_field("published", indexed=True, fast=True)
+    path.mkdir(parents=True, exist_ok=True)
+    index = tantivy.Index(builder.build(), path=str(path))
+    writer = index.writer(15_000_000, 1)
+    writer.add_document(tantivy.Document(
+        id=f"item:{number}", revision=number * 10, site=ANLONG, scope=ancestor_codes(ANLONG),
+        downward="0", title=index_text("低保公示"), body="", places="", part="A", major="A07",
+        category="A07.02", level="village", year="2024", publisher=ANLONG,
+        published=datetime(2024, 4, 10)))
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+def test_an_index_of_an_older_layout_asks_for_a_rebuild_and_clear_replaces_it(tmp_path, docs):
+    path = tmp_path / "tantivy"
+    write_first_layout_index(path)
+    (path / "position.json").write_text('{"position": 7, "gaps": {}}')  # the indexer's
+    backend = open_backend("tantivy", path)  # opens: the application still starts
+    other = open_backend("tantivy", path)  # another process, opened before the rebuild
+    for call in (lambda: find(backend, "低保"), backend.count, backend.revisions,
+                 lambda: backend.apply(docs, [])):
+        with pytest.raises(IndexOutdated, match=r"旧版本的结构.*search rebuild"):
+            call()
+    backend.clear()  # what `search rebuild` does first
+    assert backend.count() == 0
+    backend.apply(docs, [])
+    assert set(ids(backend, "低保")) == {"item:1", "item:4", "item:6", "item:8"}
+    assert other.count() == len(docs) and "item:6" in ids(other, "低保")
+    assert (path / "position.json").read_text() == '{"position": 7, "gaps": {}}'
+    backend.close()
+    other.close()
+
+
+def test_an_older_layout_held_by_a_writer_is_not_removed(tmp_path):
+    import tantivy
+
+    path = tmp_path / "tantivy"
+    write_first_layout_index(path)
+    backend = open_backend("tantivy", path)
+    writer = tantivy.Index.open(str(path)).writer(15_000_000, 1)  # an old process writing
+    try:
+        with pytest.raises(IndexBusy):
+            backend.clear()
+    finally:
+        writer.wait_merging_threads()
+    assert (path / "meta.json").exists()
+    with pytest.raises(IndexOutdated):
+        backend.count()
 
 
 # -- bad input -------------------------------------------------------------------------------------

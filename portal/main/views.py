@@ -80,8 +80,9 @@ def healthz():
     except Exception as exc:  # any failure means not ready; say which
         checks["database"] = f"error: {type(exc).__name__}"
     try:
-        indexer = search_service().indexer
-        lag = indexer.lag()
+        service = search_service()
+        service.backend.count()  # an index that cannot be read (IndexOutdated) is not ready
+        lag = service.indexer.lag()
         checks["search"] = "ok" if lag <= current_app.config["SEARCH_HEALTHY_LAG"] else (
             f"error: {lag} outbox change(s) not indexed")
     except Exception as exc:  # an unreadable index is not ready either

@@ -12,7 +12,9 @@ engine stores the index.
   queries are cut in the normal mode, so each query word is one indexed token.
 * Synonyms (`data/synonyms.txt`): each group has a canonical word; a document gets the canonical
   token next to any member it contains, and a query member is looked up as the canonical word.
-* Numbers: digit runs are tokens of their own, so 2024年 finds 2024.
+* Numbers: digit runs are tokens of their own, so 2024年 finds 2024. In a query, 年 right after
+  a four-digit year is dropped: 2024年 asks for the year 2024, and 年 (in nearly every
+  disclosure, so it neither narrows nor ranks) would only make the engine read its postings.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u206
 STOPWORDS = frozenset("的 了 和 与 及 或 在 是 为 对 等 之 其 于 and or not".split())
 QUERY_MAX_CHARS = 200  # longer queries are cut here: nobody types more into a search box
 QUERY_MAX_TOKENS = 24
+YEAR_SUFFIX = "年"  # not looked up after a year in a query (2024年 is the year 2024)
 
 
 def _read_lines(name: str) -> list[str]:
@@ -162,8 +165,10 @@ def query_tokens(text: str) -> list[str]:
     text = (text or "")[:QUERY_MAX_CHARS]
     canonical = _canonical()
     seen, out = set(), []
+    previous = ""
     for token in _words(text, for_search=False):
-        if token in STOPWORDS:
+        previous, after_year = token, len(previous) == 4 and previous.isdigit()
+        if token in STOPWORDS or (token == YEAR_SUFFIX and after_year):
             continue
         token = canonical.get(token, token)
         if token not in seen:

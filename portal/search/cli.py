@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from portal.core.clock import utcnow
 from portal.extensions import db
+from portal.search.backends.base import IndexOutdated
 from portal.search.models import SearchOutbox
 from portal.search.service import search_service
 
@@ -22,6 +23,7 @@ search_cli = AppGroup("search", help="The full-text index: follow the outbox, re
 def follow(interval, once):
     """Apply the outbox to this machine's index continuously (one per machine)."""
     service = search_service()
+    told = ""
     while True:
         service.learn_site_names()
         db.session.remove()
@@ -29,6 +31,12 @@ def follow(interval, once):
         if result.entries:
             click.echo(f"applied {result.entries} change(s): {result.upserts} indexed, "
                        f"{result.deletes} removed")
+        if result.outdated and once:
+            raise click.ClickException(result.outdated)
+        if result.outdated != told:  # said once; the changes wait until `search rebuild`
+            told = result.outdated
+            if told:
+                click.echo(told, err=True)
         if once:
             return
         time.sleep(interval)
@@ -54,9 +62,13 @@ def rebuild():
 def check():
     """Compare the index with the database; exit 1 when they differ."""
     service = search_service()
-    drift = service.indexer.check()
+    try:
+        drift = service.indexer.check()
+        count = service.backend.count()
+    except IndexOutdated as error:
+        raise click.ClickException(str(error)) from error
     lag = service.indexer.lag()
-    click.echo(f"{service.backend.name}: {service.backend.count()} document(s), "
+    click.echo(f"{service.backend.name}: {count} document(s), "
                f"{lag} outbox change(s) not applied")
     for kind, ids in drift.items():
         if ids:

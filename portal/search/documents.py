@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy.orm import selectinload
 
 from portal.content.models import Item, ItemRevision
-from portal.core.tenancy import ancestor_codes
+from portal.core.tenancy import ancestor_codes, subtree_clause
 from portal.extensions import db
 from portal.search.analysis import index_text
 from portal.search.backends.base import IndexDoc
@@ -31,6 +31,7 @@ class Catalogue:
         self._sites: dict[int, Site] = {}
         self._by_code: dict[str, Site] = {}
         self._categories: dict[str, Category] = {}
+        self._below: dict[str, list[str]] = {}
         self._load_sites(set(site_ids))
         rows = session.execute(
             db.select(Category, StandardVersion.is_current)
@@ -60,6 +61,16 @@ class Catalogue:
         """The site's ancestors and the site, top down (those that exist)."""
         return [self._by_code[c] for c in ancestor_codes(site.code) if c in self._by_code]
 
+    def below(self, site: Site) -> list[str]:
+        """Codes of every site below one, in code order (those its downward items apply to)."""
+        codes = self._below.get(site.code)
+        if codes is None:
+            codes = self._below[site.code] = list(self.session.scalars(
+                db.select(Site.code)
+                .where(subtree_clause(Site.code, site.code, site.level), Site.code != site.code)
+                .order_by(Site.code)))
+        return codes
+
     def category(self, code: str) -> Category | None:
         return self._categories.get(code)
 
@@ -83,12 +94,13 @@ def build_doc(item: Item, catalogue: Catalogue) -> IndexDoc:
     attachments = " ".join(a.text[:ATTACHMENT_TEXT_MAX] for a in revision.attachments if a.text)
     places = " ".join(name for s in chain for name in {s.name, s.short_name})
     publisher = item.prepared_by_site_id and catalogue.site(item.prepared_by_site_id)
+    downward = bool(category and category.applies_downward)
     return IndexDoc(
         id=doc_id("item", item.id),
         revision=revision.id,
         site=site.code,
         scope=[s.code for s in chain],
-        downward=bool(category and category.applies_downward),
+        downward=downward,
         title=index_text(revision.title),
         body=index_text("\n".join(filter(None, [revision.body, _fields_text(revision),
                                                   attachments]))),
@@ -100,6 +112,7 @@ def build_doc(item: Item, catalogue: Catalogue) -> IndexDoc:
         year=revision.period_start.year,
         publisher=(publisher or site).code,
         published=revision.published_at,
+        below=catalogue.below(site) if downward else [],
     )
 
 

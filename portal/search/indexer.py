@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import threading
 import time
@@ -28,12 +29,13 @@ from sqlalchemy.orm import Session
 
 from portal.extensions import db
 from portal.search import documents
-from portal.search.backends.base import IndexBusy, SearchBackend
+from portal.search.backends.base import IndexBusy, IndexOutdated, SearchBackend
 from portal.search.models import SearchOutbox
 
 GAP_SECONDS = 300
 BATCH = 1000
 SESSION_FLAG = "search_outbox_written"
+log = logging.getLogger(__name__)
 
 
 def enqueue(kind: str, ref_id: int) -> None:
@@ -50,6 +52,7 @@ class PassResult:
     upserts: int = 0
     deletes: int = 0
     busy: bool = False
+    outdated: str = ""  # the index must be rebuilt first (IndexOutdated's message)
 
 
 class Indexer:
@@ -118,6 +121,7 @@ class Indexer:
                     total.deletes += result.deletes
                     if result.busy:
                         total.busy = True
+                        total.outdated = result.outdated
                         return total
                     if result.entries < BATCH:
                         break
@@ -138,6 +142,9 @@ class Indexer:
                     result.upserts, result.deletes = self._apply(session, fresh)
                 except IndexBusy:
                     return PassResult(busy=True)
+                except IndexOutdated as error:  # kept in the outbox until `search rebuild`
+                    log.error("%s", error)
+                    return PassResult(busy=True, outdated=str(error))
         seen = {r.id for r in rows}
         now = time.time()
         new_position = max([position, *seen])

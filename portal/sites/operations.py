@@ -14,7 +14,7 @@ from portal.core import audit
 from portal.core.audit import utcnow
 from portal.core.cache import bump_content_version
 from portal.core.permissions import require
-from portal.core.tenancy import CODE_LENGTH, LEVELS
+from portal.core.tenancy import CODE_LENGTH, LEVELS, ancestor_codes
 from portal.extensions import db
 from portal.sites.models import Site
 from portal.sites.names import pinyin_keys, short_name
@@ -145,6 +145,7 @@ def import_divisions(files: Iterable[tuple[str, str]], within: str = "") -> Impo
     }
     ids = {code: v[0] for code, v in existing.items()}
     result = ImportResult()
+    created: list[str] = []
     for lvl in LEVELS:
         new_rows, changed = [], []
         for row in by_level[lvl]:
@@ -171,6 +172,7 @@ def import_divisions(files: Iterable[tuple[str, str]], within: str = "") -> Impo
             db.session.execute(db.insert(Site), new_rows)
             result.created[lvl] += len(new_rows)
             codes = [r["code"] for r in new_rows]
+            created.extend(codes)
             for i in range(0, len(codes), 900):
                 for sid, code in db.session.execute(
                     db.select(Site.id, Site.code).where(Site.code.in_(codes[i : i + 900]))
@@ -182,6 +184,8 @@ def import_divisions(files: Iterable[tuple[str, str]], within: str = "") -> Impo
     if problems:
         db.session.rollback()
         raise DivisionFileError(problems)
+    if created:
+        _reindex_above(created)
     if any(result.created.values()) or result.updated:
         bump_content_version()
         audit.record(
@@ -190,6 +194,24 @@ def import_divisions(files: Iterable[tuple[str, str]], within: str = "") -> Impo
             detail={"created": result.created, "updated": result.updated},
         )
     return result
+
+
+def _reindex_above(codes: list[str]) -> None:
+    """Index again, through the search outbox (in this transaction), the public items of the
+    sites above new sites: a search index records which sites see a downward item."""
+    from portal.content.models import Item
+    from portal.search.indexer import enqueue
+
+    new = set(codes)
+    above = {a for code in codes for a in ancestor_codes(code)[:-1]} - new
+    if not above:
+        return
+    site_ids = db.select(Site.id).where(Site.code.in_(sorted(above)))
+    for item_id in db.session.scalars(
+            db.select(Item.id).where(Item.site_id.in_(site_ids),
+                                     Item.current_revision_id.is_not(None),
+                                     Item.withdrawn_at.is_(None)).order_by(Item.id)):
+        enqueue("item", item_id)
 
 
 def _site_values(row: Row, parent_id: int | None) -> dict:

@@ -35,6 +35,9 @@ class IndexDoc:
     year: int
     publisher: str
     published: datetime  # naive UTC
+    # Codes of every site below `site` when the document applies downward (who sees it in
+    # their scope); engines may index it so "a site with the sites above" is one term.
+    below: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -53,6 +56,7 @@ class SearchQuery:
     scope: str | None = None  # a site code; None for everywhere
     within_tree: bool = True  # the scope site and everything below it, else the site alone
     above: list[str] = field(default_factory=list)  # ancestors whose downward items apply
+    # (the service passes all of them: ancestor_codes(scope)[:-1])
     filters: dict[str, str] = field(default_factory=dict)  # facet name -> value
     order: str = "relevance"  # or "date"
     offset: int = 0
@@ -71,6 +75,21 @@ class SearchHits:
 
 class IndexBusy(RuntimeError):
     """Another process holds the index's writer lock; the change stays in the outbox."""
+
+
+class IndexOutdated(RuntimeError):
+    """The index on disk was written with an older layout of this engine: rebuild it.
+
+    Raised by every operation except clear(), which replaces the old index with an empty one
+    in the current layout (so `search rebuild` repairs it); changes stay in the outbox.
+    """
+
+    def __init__(self, path: Path, detail: str = ""):
+        self.path = path
+        super().__init__(
+            f"搜索索引 {path} 是旧版本的结构，当前版本无法读取，请运行 "
+            f"`flask --app portal search rebuild` 重建索引（the index in {path} has an older "
+            f"layout{': ' + detail if detail else ''}; run `flask --app portal search rebuild`）")
 
 
 class SearchBackend:
